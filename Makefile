@@ -1,0 +1,53 @@
+# Forumpost: `make run` starts everything on embedded defaults; `make test` runs the tests.
+# Both work on a fresh Debian machine as root: they install what they need.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(PY) -m flask --app wsgi
+APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+MO      := translations/da/LC_MESSAGES/messages.mo
+
+.PHONY: run test install system-deps lint bench translations clean
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(PY) -m app.run
+
+test: install system-deps
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed $(MO)
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -q && $(APT) python3-venv python3-pip; }
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+$(MO): translations/da/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d translations
+
+# Real servers the integration tests start on loopback, and the browser for UI tests.
+system-deps:
+	@missing=""; \
+	command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || missing="$$missing dovecot-imapd"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then apt-get update -q && $(APT) $$missing; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+translations: install
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations
+	$(VENV)/bin/pybabel compile -q -d translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

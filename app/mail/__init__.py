@@ -1,0 +1,1 @@
+"""Mail understanding and composing: pure functions, no Flask, no SQLAlchemy, no sockets."""

@@ -1,0 +1,35 @@
+"""All models, importable from one place so Alembic sees every table."""
+
+from app.models.agenda import AgendaAttachment, AgendaItem, AgendaKind, AgendaStatus
+from app.models.audit import AuditEvent
+from app.models.base import Base, utcnow
+from app.models.forum import AppointingBody, Forum, Mandate, MandateRole, Person, Seat, SeatKind
+from app.models.mail import (
+    InboundMessage,
+    InboundState,
+    MailboxState,
+    OutboundMessage,
+    OutboundState,
+)
+from app.models.meetings import (
+    AnswerChannel,
+    GuestList,
+    GuestListMember,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from app.models.minutes import Minutes, MinutesSection, MinutesStatus
+from app.models.users import User
+
+__all__ = [
+    "AgendaAttachment", "AgendaItem", "AgendaKind", "AgendaStatus", "AnswerChannel",
+    "AppointingBody", "AuditEvent", "Base", "Forum", "GuestList", "GuestListMember",
+    "InboundMessage", "InboundState", "Invitation", "InvitationRole", "InvitationStatus",
+    "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind", "MeetingStatus",
+    "Minutes", "MinutesSection", "MinutesStatus", "OutboundMessage", "OutboundState",
+    "Person", "Seat", "SeatKind", "User", "utcnow",
+]

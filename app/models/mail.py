@@ -1,0 +1,105 @@
+"""The mail ledger: every message in and out, and the IMAP worker's place."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from app.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class InboundState(enum.Enum):
+    """What became of an inbound message; every message ends in one of these."""
+
+    received = "received"
+    applied = "applied"
+    review = "review"
+    quarantined = "quarantined"
+    ignored = "ignored"
+
+
+class InboundMessage(Base):
+    """One received message, kept raw so it can be decided again after a fix."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: None while the message cannot be tied to a forum.
+    forum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forums.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    #: SHA-256 of the raw bytes: the same message fetched twice is stored once.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    mailbox: Mapped[str | None] = mapped_column(String(255))
+    imap_uid: Mapped[int | None] = mapped_column(BigInteger)
+    imap_uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    sender: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    rsvp: Mapped[str | None] = mapped_column(String(16))
+    #: The pipeline's decision as JSON, for the secretary and `flask mail explain`.
+    decision: Mapped[dict | None] = mapped_column(JSON)
+    state: Mapped[InboundState] = mapped_column(
+        enum_column(InboundState), default=InboundState.received, index=True
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    received_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundState(enum.Enum):
+    """Where an outgoing message is."""
+
+    queued = "queued"
+    sent = "sent"
+    failed = "failed"
+
+
+class OutboundMessage(Base):
+    """One outgoing message: recorded before it is sent, marked after."""
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    #: What makes this message unique, so a retried job never sends it twice.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[OutboundState] = mapped_column(
+        enum_column(OutboundState), default=OutboundState.queued, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailboxState(Base):
+    """How far the IMAP worker has read one mailbox."""
+
+    __tablename__ = "mailbox_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: account/folder, e.g. "sekretariat@samarbejdsforum.test/INBOX".
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

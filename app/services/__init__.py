@@ -1,0 +1,1 @@
+"""Domain operations: change models and flush; never commit, never send mail."""

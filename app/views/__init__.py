@@ -1,0 +1,1 @@
+"""Thin blueprints: form, service, commit, enqueue, redirect."""

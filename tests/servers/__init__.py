@@ -1,0 +1,1 @@
+"""Real servers (Dovecot, SMTP, Redis) for the test suite."""
