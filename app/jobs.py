@@ -1,0 +1,114 @@
+"""RQ jobs: plain functions of ids, idempotent and safe to retry.
+
+A job reloads its rows, does its work, commits, and only then hands mail to the
+server; the outbound ledger makes a retried job skip what already left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from flask import current_app
+from rq import Retry
+
+from app.embedded import ensure_redis
+from app.extensions import db, rq
+from app.mailer import SendError, transport
+from app.models import Forum, Meeting, OutboundMessage, OutboundState
+from app.services import invitations, outbound
+
+log = logging.getLogger(__name__)
+
+
+
+def _retry() -> Retry:
+    """Return the retry policy: SMTP trouble is retried with backoff (JOB_RETRY_INTERVALS)."""
+    intervals = current_app.config["JOB_RETRY_INTERVALS"]
+    return Retry(max=len(intervals), interval=list(intervals))
+
+
+def enqueue(func: Callable, *args, **kwargs):
+    """Put FUNC(*ARGS) on the default queue, with retries."""
+    if current_app.config.get("REDIS_EMBEDDED"):
+        ensure_redis(current_app.instance_path)
+    return rq.queue.enqueue(func, *args, retry=_retry(), **kwargs)
+
+
+def enqueue_all(followups: Iterable[tuple[Callable, tuple]]) -> None:
+    """Enqueue each (function, args) pair; call only after the commit."""
+    for func, args in followups:
+        enqueue(func, *args)
+
+
+def send_rows(rows: Iterable[OutboundMessage]) -> None:
+    """Enqueue the sending of queued ledger rows; call only after the commit."""
+    ids = [row.id for row in rows if row is not None]
+    if ids:
+        enqueue(send_outbound, ids)
+
+
+def send_outbound(ids: list[int]) -> int:
+    """Send the queued messages among IDS, within each forum's rate; return how many left."""
+    rows = outbound.due(ids=ids)
+    sent = 0
+    for forum_id in sorted({row.forum_id for row in rows}):
+        sent += _deliver(db.session.get(Forum, forum_id),
+                         [row for row in rows if row.forum_id == forum_id])
+    db.session.remove()
+    return sent
+
+
+def _deliver(forum: Forum, rows: list[OutboundMessage]) -> int:
+    """Send ROWS of one forum on one connection, committing after each message."""
+    budget = forum.send_per_minute - outbound.sent_last_minute(forum.id)
+    batch, later = rows[:max(budget, 0)], rows[max(budget, 0):]
+    if later:
+        # The forum's mailbox allows only so many a minute: the rest waits its turn.
+        rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [r.id for r in later],
+                            retry=_retry())
+    sent = 0
+    with transport() as mailer:
+        for row in batch:
+            try:
+                mailer.send(row.raw, forum.sender_address, row.recipient)
+            except SendError as exc:
+                outbound.mark_failed(row, str(exc), exc.permanent)
+                db.session.commit()
+                log.warning("Not sent %s to %s: %s", row.kind, row.recipient, exc)
+                if not exc.permanent:
+                    raise  # RQ retries the job; sent rows are skipped next time
+                continue
+            outbound.mark_sent(row)
+            db.session.commit()
+            sent += 1
+    return sent
+
+
+def send_invitations(meeting_id: int) -> int:
+    """Invite everyone due for the meeting and send their invitations."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        return 0
+    invitations.invite(meeting, actor="jobs")
+    rows = invitations.queue_invitations(meeting)
+    db.session.commit()
+    ids = [row.id for row in rows] + _still_queued(meeting.id, "invitation")
+    return send_outbound(sorted(set(ids)))
+
+
+def send_cancellations(meeting_id: int) -> int:
+    """Send the CANCEL of a cancelled meeting to everyone invited."""
+    meeting = db.session.get(Meeting, meeting_id)
+    rows = invitations.queue_cancellations(meeting)
+    db.session.commit()
+    ids = [row.id for row in rows] + _still_queued(meeting.id, "cancellation")
+    return send_outbound(sorted(set(ids)))
+
+
+def _still_queued(meeting_id: int, kind: str) -> list[int]:
+    """Return ids of this meeting's messages of KIND that an earlier try left queued."""
+    stmt = db.select(OutboundMessage.id).filter_by(meeting_id=meeting_id, kind=kind,
+                                                   state=OutboundState.queued)
+    return list(db.session.scalars(stmt))

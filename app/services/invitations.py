@@ -1,0 +1,204 @@
+"""Invitations: who is invited, their answers, and the alternate called in on a decline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.mail.tokens import make_token
+from app.models import (
+    AnswerChannel,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    MandateRole,
+    Meeting,
+    MeetingStatus,
+    OutboundMessage,
+    utcnow,
+)
+from app.services import audit, meetings, notify, roster
+from app.services.errors import ServiceError
+
+ANSWERS = {s.value: s for s in (InvitationStatus.accepted, InvitationStatus.declined,
+                                InvitationStatus.tentative)}
+
+
+def token_secret() -> bytes:
+    """Return the key reply tokens are signed with."""
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def invitations_of(meeting: Meeting) -> list[Invitation]:
+    """Return the meeting's invitations with people and seats loaded, in a stable order."""
+    stmt = (
+        select(Invitation)
+        .filter_by(meeting_id=meeting.id)
+        .options(selectinload(Invitation.person), selectinload(Invitation.seat),
+                 selectinload(Invitation.stands_in_for).selectinload(Invitation.person))
+        .order_by(Invitation.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _new_invitation(meeting: Meeting, person, role: InvitationRole, seat=None,
+                    stands_in_for: Invitation | None = None) -> Invitation:
+    """Add an invitation and give it its signed reply token."""
+    invitation = Invitation(meeting=meeting, person=person, role=role, seat=seat,
+                            stands_in_for=stands_in_for)
+    db.session.add(invitation)
+    db.session.flush()
+    invitation.reply_token = make_token(invitation.id, token_secret())
+    return invitation
+
+
+def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
+    """Invite the meeting's attendees who are not invited yet; return the new invitations."""
+    if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held,
+                          MeetingStatus.minutes_sent):
+        raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
+    invited = {inv.person_id for inv in invitations_of(meeting)}
+    created = [
+        _new_invitation(meeting, a.person, a.role, a.seat)
+        for a in meetings.attendees(meeting)
+        if a.person.id not in invited
+    ]
+    meeting.status = MeetingStatus.invited
+    db.session.flush()
+    audit.record(meeting.forum_id, actor, "invite", meeting, count=len(created))
+    return created
+
+
+def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
+    """Queue this SEQUENCE's invitation for everyone still invited; never twice."""
+    queued = []
+    for invitation in invitations_of(meeting):
+        if invitation.status is InvitationStatus.replaced:
+            continue
+        first = not notify.has_invitation_mail(invitation)
+        if first and invitation.status is InvitationStatus.declined:
+            continue  # declined before anything was sent: the alternate goes instead
+        row = notify.invitation(invitation, updated=not first)
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+def queue_cancellations(meeting: Meeting) -> list[OutboundMessage]:
+    """Queue a CANCEL for everyone who received an invitation."""
+    return [
+        row for inv in invitations_of(meeting)
+        if inv.status is not InvitationStatus.replaced and notify.has_invitation_mail(inv)
+        for row in [notify.cancellation(inv, "meeting_cancelled")] if row is not None
+    ]
+
+
+def record_answer(
+    invitation: Invitation,
+    answer: str,
+    via: AnswerChannel,
+    comment: str | None = None,
+    actor: str = "mail",
+    when: datetime | None = None,
+) -> list[OutboundMessage]:
+    """Record ANSWER and its consequences; return the mails to send after the commit."""
+    status = ANSWERS.get(answer)
+    if status is None:
+        raise ServiceError(_l("Unknown answer: %(answer)s", answer=answer))
+    if invitation.status is InvitationStatus.replaced:
+        raise ServiceError(_l("This invitation was withdrawn: the member is coming."))
+    previous = invitation.status
+    if previous is status and (comment or None) == invitation.comment:
+        return []  # the same answer twice changes nothing and confirms nothing
+    invitation.status, invitation.answered_via = status, via
+    invitation.answered_dt, invitation.comment = when or utcnow(), comment or None
+    db.session.flush()
+    audit.record(invitation.meeting.forum_id, actor, "answer", invitation,
+                 answer=answer, via=via.value, previous=previous.value)
+    mails = _consequences(invitation, previous)
+    if previous is not status:
+        mails.append(notify.confirmation(invitation, _alternate_name(invitation)))
+    return [m for m in mails if m is not None]
+
+
+def _consequences(invitation: Invitation, previous: InvitationStatus) -> list:
+    """Call in, release or give up on the alternate as the answer demands."""
+    declined = invitation.status is InvitationStatus.declined
+    if invitation.role is InvitationRole.member:
+        if declined:
+            return call_alternate(invitation)
+        if previous is InvitationStatus.declined:
+            return release_alternate(invitation)
+    if invitation.role is InvitationRole.alternate and declined:
+        member = invitation.stands_in_for
+        return [notify.unrepresented(member, invitation)]
+    return []
+
+
+def standing_in(member_invitation: Invitation) -> Invitation | None:
+    """Return the alternate's live invitation for MEMBER_INVITATION, if any."""
+    stmt = select(Invitation).where(
+        Invitation.stands_in_for_id == member_invitation.id,
+        Invitation.status != InvitationStatus.replaced,
+    )
+    return db.session.scalars(stmt).first()
+
+
+def call_alternate(member_invitation: Invitation) -> list:
+    """Invite the seat's alternate instead of the member; tell whoever must know."""
+    meeting, seat = member_invitation.meeting, member_invitation.seat
+    day = meetings.local_day(meeting.forum, meeting.start_dt)
+    mandate = roster.current_mandate(seat, MandateRole.alternate, day) if seat else None
+    if mandate is None or mandate.person_id == member_invitation.person_id:
+        return [notify.unrepresented(member_invitation, None)]
+    if standing_in(member_invitation) is not None:
+        return []
+    alternate = _alternate_invitation(meeting, mandate.person, member_invitation)
+    if alternate.status is InvitationStatus.declined:
+        return [notify.unrepresented(member_invitation, alternate)]
+    mails = [notify.alternate_called(member_invitation, alternate)]
+    if meeting.status is MeetingStatus.invited:
+        mails.append(notify.invitation(alternate, updated=False))
+    return mails
+
+
+def _alternate_invitation(meeting: Meeting, person, member_invitation: Invitation) -> Invitation:
+    """Return the alternate's invitation, reviving one that was withdrawn before."""
+    existing = db.session.scalars(
+        select(Invitation).filter_by(meeting_id=meeting.id, person_id=person.id)).first()
+    if existing is None:
+        return _new_invitation(meeting, person, InvitationRole.alternate,
+                               member_invitation.seat, member_invitation)
+    if existing.status is InvitationStatus.replaced:
+        existing.status, existing.answered_via, existing.answered_dt = (
+            InvitationStatus.pending, None, None)
+        existing.stands_in_for = member_invitation
+    return existing
+
+
+def release_alternate(member_invitation: Invitation) -> list:
+    """Withdraw the alternate's invitation now that the member comes after all."""
+    alternate = standing_in(member_invitation)
+    if alternate is None:
+        return []
+    had_declined = alternate.status is InvitationStatus.declined
+    alternate.status = InvitationStatus.replaced
+    db.session.flush()
+    if had_declined or not notify.has_invitation_mail(alternate):
+        return []
+    return [notify.cancellation(alternate, "alternate_released")]
+
+
+def _alternate_name(invitation: Invitation) -> str | None:
+    """Return the name of the alternate called in for INVITATION, for the confirmation."""
+    if invitation.role is not InvitationRole.member:
+        return None
+    alternate = standing_in(invitation)
+    if alternate is None or alternate.status is InvitationStatus.declined:
+        return None
+    return alternate.person.name

@@ -1,0 +1,117 @@
+"""The pipeline's context for one forum: its addresses and lazy lookups in the database.
+
+The pure pipeline only ever asks `.get(key)` of these mappings, so each lookup
+is one small query, made only when a message needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.mail.context import InvitationRef, MailContext
+from app.models import Forum, Invitation, InvitationStatus, Meeting, OutboundMessage, Person, utcnow
+from app.services.invitations import token_secret
+
+
+class _Lookup(Mapping):
+    """A read-only mapping answered by a query per key; it cannot be iterated."""
+
+    def __init__(self, forum_id: int) -> None:
+        self.forum_id = forum_id
+
+    def __iter__(self):
+        raise TypeError("a database lookup cannot be iterated")
+
+    def __len__(self) -> int:
+        raise TypeError("a database lookup has no length")
+
+    def __getitem__(self, key):
+        value = self.lookup(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+class InvitationsById(_Lookup):
+    """Invitation id -> InvitationRef, within the forum."""
+
+    def lookup(self, key):
+        """Return the reference of invitation KEY of this forum."""
+        stmt = (
+            select(Invitation.id, Person.email, Meeting.ical_uid, Invitation.status)
+            .join(Person, Invitation.person_id == Person.id)
+            .join(Meeting, Invitation.meeting_id == Meeting.id)
+            .where(Invitation.id == key, Meeting.forum_id == self.forum_id)
+        )
+        row = db.session.execute(stmt).first()
+        return InvitationRef(row[0], row[1], row[2], row[3].value) if row else None
+
+
+class InvitationsByMessageId(_Lookup):
+    """Outbound Message-ID -> the invitation it was about."""
+
+    def lookup(self, key):
+        """Return the invitation id of the outbound message KEY."""
+        stmt = select(OutboundMessage.invitation_id).where(
+            OutboundMessage.message_id == str(key).strip("<>"),
+            OutboundMessage.forum_id == self.forum_id,
+        )
+        return db.session.scalar(stmt)
+
+
+class InvitationsByUidAttendee(_Lookup):
+    """(meeting UID, attendee address) -> invitation id."""
+
+    def lookup(self, key):
+        """Return the invitation of KEY's attendee to KEY's meeting."""
+        uid, email = key
+        stmt = (
+            select(Invitation.id)
+            .join(Person, Invitation.person_id == Person.id)
+            .join(Meeting, Invitation.meeting_id == Meeting.id)
+            .where(Meeting.ical_uid == uid, Person.email == str(email).lower(),
+                   Meeting.forum_id == self.forum_id)
+        )
+        return db.session.scalar(stmt)
+
+
+class OpenInvitationsByEmail(_Lookup):
+    """Person address -> ids of their invitations to coming meetings."""
+
+    def lookup(self, key):
+        """Return the ids of KEY's live invitations to meetings not yet over."""
+        stmt = (
+            select(Invitation.id)
+            .join(Person, Invitation.person_id == Person.id)
+            .join(Meeting, Invitation.meeting_id == Meeting.id)
+            .where(Person.email == str(key).lower(), Meeting.forum_id == self.forum_id,
+                   Meeting.end_dt >= utcnow(), Invitation.status != InvitationStatus.replaced)
+            .order_by(Invitation.id)
+        )
+        return list(db.session.scalars(stmt)) or None
+
+
+def own_addresses(forums: list[Forum]) -> frozenset[str]:
+    """Return every address the app sends from."""
+    found = set()
+    for forum in forums:
+        found |= {forum.sender_address.lower(), forum.agenda_address.lower()}
+    return frozenset(found)
+
+
+def context_for(forum: Forum) -> MailContext:
+    """Return the pipeline's context for FORUM."""
+    all_forums = list(db.session.scalars(select(Forum)))
+    return MailContext(
+        sender_address=forum.sender_address.lower(),
+        agenda_address=forum.agenda_address.lower(),
+        own_addresses=own_addresses(all_forums),
+        token_secret=token_secret(),
+        invitations=InvitationsById(forum.id),
+        message_ids=InvitationsByMessageId(forum.id),
+        uid_attendees=InvitationsByUidAttendee(forum.id),
+        open_invitations=OpenInvitationsByEmail(forum.id),
+    )

@@ -1,0 +1,70 @@
+"""Turn models into the plain records the pure composer takes."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.mail.messages import AgendaLine, ForumInfo, MeetingInfo, RecipientInfo
+from app.models import AgendaItem, AgendaStatus, Forum, Invitation, Meeting, Person
+
+
+def forum_info(forum: Forum) -> ForumInfo:
+    """Return FORUM as a mail sender."""
+    return ForumInfo(
+        name=forum.name,
+        sender_address=forum.sender_address,
+        sender_name=forum.sender_name or forum.name,
+        agenda_address=forum.agenda_address,
+        base_url=current_app.config.get("BASE_URL", ""),
+        timezone=forum.timezone,
+        language=forum.language,
+    )
+
+
+def agenda_lines(meeting: Meeting) -> list[AgendaLine]:
+    """Return the meeting's approved agenda, in order."""
+    stmt = (
+        select(AgendaItem)
+        .filter_by(meeting_id=meeting.id, status=AgendaStatus.approved)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+    items = db.session.scalars(stmt)
+    return [AgendaLine(n, item.title, _summary(item.body)) for n, item in enumerate(items, 1)]
+
+
+def _summary(body: str) -> str:
+    """Return the first paragraph of BODY, shortened for an invitation."""
+    first = (body or "").strip().split("\n\n", 1)[0].strip()
+    return first if len(first) <= 300 else first[:297].rstrip() + "…"
+
+
+def meeting_info(meeting: Meeting, agenda: list[AgendaLine] | None = None) -> MeetingInfo:
+    """Return MEETING as the calendar sees it."""
+    return MeetingInfo(
+        uid=meeting.ical_uid,
+        sequence=meeting.sequence,
+        start=meeting.start_dt,
+        end=meeting.end_dt,
+        location=meeting.location or "",
+        title=meeting.title,
+        kind=meeting.kind.value,
+        agenda=agenda if agenda is not None else agenda_lines(meeting),
+        status="cancelled" if meeting.status.value == "cancelled" else "confirmed",
+    )
+
+
+def recipient_info(person: Person, invitation: Invitation | None = None) -> RecipientInfo:
+    """Return PERSON as a recipient, in the capacity INVITATION gives them."""
+    if invitation is None:
+        return RecipientInfo(name=person.name, email=person.email, language=person.language)
+    stands_in_for = invitation.stands_in_for.person.name if invitation.stands_in_for else None
+    return RecipientInfo(
+        name=person.name,
+        email=person.email,
+        language=person.language,
+        role=invitation.role.value,
+        seat_label=invitation.seat.label if invitation.seat else "",
+        stands_in_for=stands_in_for,
+    )

@@ -1,0 +1,116 @@
+"""One notify function per mail: compose it from the models and queue it in the ledger.
+
+Each returns the queued row, or None when the mail was queued before (its dedupe
+key exists) or must not be sent. Nothing leaves here: the edge commits, then a
+job sends what is queued.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.mail import compose, compose_notices
+from app.models import Invitation, OutboundMessage, utcnow
+from app.services import outbound
+from app.services.mailinfo import forum_info, meeting_info, recipient_info
+
+#: A confirmation is never sent more often than this for one invitation.
+CONFIRMATION_INTERVAL = timedelta(seconds=60)
+
+
+def _count(invitation_id: int, kind: str) -> int:
+    """Return how many mails of KIND were queued for the invitation."""
+    stmt = select(func.count(OutboundMessage.id)).filter_by(invitation_id=invitation_id,
+                                                           kind=kind)
+    return db.session.scalar(stmt) or 0
+
+
+def has_invitation_mail(invitation: Invitation) -> bool:
+    """Tell whether an invitation mail was ever queued for INVITATION."""
+    return _count(invitation.id, "invitation") > 0
+
+
+def _queue(invitation: Invitation | None, key: str, message, kind: str, meeting=None):
+    """Queue MESSAGE under KEY; return the row, or None when it was queued before."""
+    meeting = meeting or invitation.meeting
+    row, created = outbound.queue(meeting.forum, key, message, kind,
+                                  invitation_id=invitation.id if invitation else None,
+                                  meeting_id=meeting.id)
+    return row if created else None
+
+
+def invitation(inv: Invitation, updated: bool, info=None):
+    """Queue the invitation (or its update) for the meeting's current SEQUENCE."""
+    meeting = inv.meeting
+    # A withdrawn-then-revived alternate needs the REQUEST again at the same SEQUENCE.
+    round_ = _count(inv.id, "alternate_released")
+    key = f"invitation:{inv.id}:{meeting.sequence}:{round_}"
+    if outbound.find(key):
+        return None
+    message = compose.compose_invitation(
+        forum_info(meeting.forum), info or meeting_info(meeting), recipient_info(inv.person, inv),
+        inv.reply_token, updated=updated and meeting.sequence > 0)
+    return _queue(inv, key, message, "invitation")
+
+
+def cancellation(inv: Invitation, kind: str):
+    """Queue a CANCEL: the meeting is off, or the alternate is no longer needed."""
+    meeting = inv.meeting
+    round_ = _count(inv.id, "alternate_released")
+    key = f"{kind}:{inv.id}:{meeting.sequence}:{round_}"
+    if outbound.find(key):
+        return None
+    message = compose.compose_cancellation(
+        forum_info(meeting.forum), meeting_info(meeting), recipient_info(inv.person, inv),
+        inv.reply_token, reason=meeting.cancel_reason, kind=kind)
+    ledger_kind = "alternate_released" if kind == "alternate_released" else "cancellation"
+    return _queue(inv, key, message, ledger_kind)
+
+
+def alternate_called(member: Invitation, alternate: Invitation):
+    """Tell the member that their alternate has been called in."""
+    key = f"alternate_called:{member.id}:{alternate.id}:{_count(alternate.id, 'invitation')}"
+    if outbound.find(key):
+        return None
+    message = compose_notices.compose_alternate_called(
+        forum_info(member.meeting.forum), meeting_info(member.meeting),
+        recipient_info(member.person, member), recipient_info(alternate.person, alternate))
+    return _queue(member, key, message, "alternate_called")
+
+
+def unrepresented(member: Invitation, alternate: Invitation | None):
+    """Tell the secretary, once per seat and meeting, that nobody will represent the seat."""
+    meeting, forum = member.meeting, member.meeting.forum
+    if not forum.secretary_address:
+        return None
+    key = f"unrepresented:{meeting.id}:{member.seat_id or member.person_id}"
+    if outbound.find(key):
+        return None
+    message = compose_notices.compose_seat_unrepresented(
+        forum_info(forum), meeting_info(meeting),
+        member.seat.label if member.seat else member.person.name,
+        recipient_info(member.person, member),
+        recipient_info(alternate.person, alternate) if alternate else None,
+    )
+    # The composer writes to the forum's mailbox; the secretary's own address is better.
+    message.replace_header("To", forum.secretary_address)
+    return _queue(member, key, message, "unrepresented")
+
+
+def confirmation(inv: Invitation, alternate_name: str | None):
+    """Confirm a recorded answer, unless the address bounces or we confirmed just now."""
+    if inv.person.is_bouncing:
+        return None
+    last = db.session.scalar(
+        select(func.max(OutboundMessage.created_dt)).filter_by(invitation_id=inv.id,
+                                                              kind="confirmation"))
+    if last is not None and utcnow() - last < CONFIRMATION_INTERVAL:
+        return None
+    key = f"confirmation:{inv.id}:{_count(inv.id, 'confirmation')}"
+    message = compose_notices.compose_rsvp_confirmation(
+        forum_info(inv.meeting.forum), meeting_info(inv.meeting),
+        recipient_info(inv.person, inv), inv.status.value, alternate_name)
+    return _queue(inv, key, message, "confirmation")

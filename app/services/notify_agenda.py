@@ -1,0 +1,46 @@
+"""Mails about agenda items: the receipt and the rejection."""
+
+from __future__ import annotations
+
+from app.mail import compose_notices
+from app.mail.messages import RecipientInfo
+from app.models import AgendaItem
+from app.services import outbound
+from app.services.mailinfo import forum_info
+
+
+def _submitter(item: AgendaItem) -> RecipientInfo | None:
+    """Return whom to write to about ITEM, unless their address bounces."""
+    if item.submitter is not None:
+        if item.submitter.is_bouncing:
+            return None
+        return RecipientInfo(item.submitter.name, item.submitter.email,
+                             language=item.submitter.language)
+    if item.submitter_address:
+        return RecipientInfo(item.submitter_name or item.submitter_address,
+                             item.submitter_address)
+    return None
+
+
+def receipt(item: AgendaItem, in_reply_to: str | None = None):
+    """Queue the thank-you for an item received by mail."""
+    recipient = _submitter(item)
+    if recipient is None:
+        return None
+    message = compose_notices.compose_agenda_receipt(
+        forum_info(item.forum), item.title, recipient, in_reply_to=in_reply_to or None)
+    row, created = outbound.queue(item.forum, f"agenda_receipt:{item.id}", message,
+                                  "agenda_receipt")
+    return row if created else None
+
+
+def rejection(item: AgendaItem):
+    """Queue the news that ITEM will not be on the agenda, with the reason."""
+    recipient = _submitter(item)
+    if recipient is None:
+        return None
+    message = compose_notices.compose_agenda_rejected(
+        forum_info(item.forum), item.title, item.decision_note or "", recipient)
+    row, created = outbound.queue(item.forum, f"agenda_rejected:{item.id}", message,
+                                  "agenda_rejected")
+    return row if created else None

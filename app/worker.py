@@ -1,0 +1,49 @@
+"""`flask jobs worker`: an RQ worker that runs jobs inside this process's app context.
+
+Flask-RQ's own worker starts a new `flask` process for every job (about a second
+each); sending is many small jobs, so ours runs them in-process with RQ's
+SimpleWorker and hands every job a fresh database session.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from rq import SimpleWorker
+
+from app.embedded import ensure_redis
+from app.extensions import db, rq
+
+
+class AppWorker(SimpleWorker):
+    """A SimpleWorker that cleans the session after every job."""
+
+    def perform_job(self, job, queue):
+        """Run JOB, then drop whatever the session holds."""
+        try:
+            return super().perform_job(job, queue)
+        finally:
+            db.session.remove()
+
+
+def make_worker(burst_name: str | None = None) -> AppWorker:
+    """Return a worker on the app's queues."""
+    if current_app.config.get("REDIS_EMBEDDED"):
+        ensure_redis(current_app.instance_path)
+    queues = list(rq.queues.values())
+    return AppWorker(queues, connection=queues[0].connection, job_class=queues[0].job_class,
+                     name=burst_name)
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Run background jobs."""
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run jobs (sending, reminders) with the scheduler for delayed ones."""
+    make_worker().work(burst=burst, with_scheduler=True)

@@ -1,0 +1,74 @@
+"""Fixtures for jobs: a real SMTP server, real Redis and a real RQ worker in burst mode."""
+
+import email
+from email import policy
+
+import pytest
+from icalendar import Calendar
+
+from app.extensions import db
+from app.models import MandateRole, SeatKind
+from app.services import roster
+from app.worker import make_worker
+
+
+@pytest.fixture
+def app_config(app_config, smtp):
+    """Send through the recording SMTP server; retry at once."""
+    return app_config | {"MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port,
+                         "JOB_RETRY_INTERVALS": (0, 0, 0)}
+
+
+@pytest.fixture
+def work(app):
+    """Return a function that runs the queued jobs with a real worker until none are left."""
+    from app.extensions import rq
+
+    # The session's own Redis database: start every test with no jobs of any kind.
+    rq.queue.connection.flushdb()
+
+    def run() -> None:
+        # Its own app context gives the worker its own session, as in production.
+        with app.app_context():
+            make_worker().work(burst=True, with_scheduler=False)
+        db.session.expire_all()
+
+    yield run
+    rq.queue.connection.flushdb()
+
+
+@pytest.fixture
+def committee(forum, make_person, make_meeting):
+    """Return (meeting, seats): three seats with members, two with alternates, one guest."""
+    forum.secretary_address = "sekretaer@forum.test"
+    seats = []
+    for n, alternate in enumerate([True, True, False], 1):
+        seat = roster.add_seat(forum, SeatKind.organisation, f"Plads {n}")
+        roster.appoint(seat, make_person(f"Medlem {n}", f"medlem{n}@x.test"),
+                       _day(2026, 1, 1))
+        if alternate:
+            roster.appoint(seat, make_person(f"Suppleant {n}", f"suppleant{n}@x.test"),
+                           _day(2026, 1, 1), role=MandateRole.alternate)
+        seats.append(seat)
+    meeting = make_meeting(location="Mændenes Hjem")
+    db.session.commit()
+    return meeting, seats
+
+
+def _day(*args):
+    from datetime import date
+
+    return date(*args)
+
+
+def parse(received):
+    """Return the received message parsed with the modern policy."""
+    return email.message_from_bytes(received.data, policy=policy.default)
+
+
+def calendar_of(message):
+    """Return the calendar part of MESSAGE, parsed, and its Content-Type method."""
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return Calendar.from_ical(part.get_payload(decode=True)), part.get_param("method")
+    return None, None

@@ -1,0 +1,190 @@
+"""Inbound mail end to end: stored, decided, applied, every message in a known state."""
+
+import json
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    AgendaItem,
+    AgendaStatus,
+    InboundMessage,
+    InboundState,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    MandateRole,
+    OutboundMessage,
+    SeatKind,
+)
+from app.services import inbound, invitations, roster
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def invited(forum, make_person, make_meeting):
+    """Return the member's invitation, sent: one seat with member and alternate."""
+    seat = roster.add_seat(forum, SeatKind.organisation, "Københavns Politi")
+    roster.appoint(seat, make_person("Anne Jensen", "anne@politi.test"), TODAY)
+    roster.appoint(seat, make_person("Jens Hansen", "jens@politi.test"), TODAY,
+                   role=MandateRole.alternate)
+    meeting = make_meeting()
+    invitations.invite(meeting)
+    invitations.queue_invitations(meeting)
+    db.session.commit()
+    return db.session.scalars(select(Invitation)).one()
+
+
+def _reply(invitation, body, subject=None, sender=None):
+    """Return the bytes of a plain reply to INVITATION's mail, as a mail client writes it."""
+    sent = db.session.scalars(select(OutboundMessage).filter_by(
+        invitation_id=invitation.id, kind="invitation")).first()
+    msg = EmailMessage()
+    msg["From"] = sender or f"{invitation.person.name} <{invitation.person.email}>"
+    msg["To"] = f"sekretariat+{invitation.reply_token}@forum1.test"
+    msg["Subject"] = subject or f"Re: {sent.subject}"
+    msg["Message-ID"] = make_msgid(domain="politi.test")
+    msg["In-Reply-To"] = f"<{sent.message_id}>"
+    msg.set_content(body)
+    return bytes(msg)
+
+
+def _take(raw):
+    message, created = inbound.receive(raw, mailbox="test")
+    followups = inbound.process(message)
+    db.session.commit()
+    return message, created, followups
+
+
+def test_a_danish_decline_is_applied_and_calls_the_alternate(app, invited):
+    message, created, followups = _take(_reply(invited, "Hej\n\nJeg må desværre melde afbud.\n"
+                                                        "\nMvh Anne"))
+    assert created and message.state is InboundState.applied
+    assert (message.kind, message.rsvp, message.invitation_id) == ("rsvp", "declined", invited.id)
+    assert invited.status is InvitationStatus.declined
+    alternate = db.session.scalars(select(Invitation).filter_by(
+        role=InvitationRole.alternate)).one()
+    assert alternate.person.name == "Jens Hansen"
+    assert len(followups) == 1  # one job sends the notice, the confirmation and the invitation
+    queued = db.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.kind != "invitation")).all()
+    assert {q.kind for q in queued} == {"alternate_called", "confirmation"}
+
+
+def test_the_same_bytes_twice_are_stored_once(app, invited):
+    raw = _reply(invited, "Ja tak, jeg kommer.")
+    _take(raw)
+    again, created = inbound.receive(raw)
+    assert not created
+    assert db.session.query(InboundMessage).count() == 1
+
+
+def test_the_same_message_id_by_another_route_is_kept_but_not_applied(app, invited):
+    raw = _reply(invited, "Ja tak, jeg kommer.")
+    _take(raw)
+    twin, created, followups = _take(raw.replace(b"Ja tak", b"Ja  tak"))
+    assert created and twin.state is InboundState.ignored and followups == []
+    assert "duplicate" in twin.reason
+
+
+def test_an_unclear_reply_goes_to_review_unapplied(app, invited):
+    message, _, followups = _take(_reply(invited, "Hvornår er mødet egentlig?"))
+    assert message.state is InboundState.review and followups == []
+    assert invited.status is InvitationStatus.pending
+    assert message.reason
+
+
+def test_an_out_of_office_is_recorded_and_never_answered(app, invited):
+    raw = _reply(invited, "Jeg er på ferie til 2. januar.", subject="Automatisk svar: Indkaldelse")
+    raw = b"Auto-Submitted: auto-replied\r\n" + raw
+    message, _, followups = _take(raw)
+    assert message.kind == "auto_reply" and message.state is InboundState.ignored
+    assert followups == [] and invited.status is InvitationStatus.pending
+
+
+def test_a_forward_to_the_agenda_address_becomes_a_pending_item(app, forum, invited):
+    msg = EmailMessage()
+    msg["From"] = "Anne Jensen <anne@politi.test>"
+    msg["To"] = forum.agenda_address
+    msg["Subject"] = "VS: Belysning i Skelbækgade"
+    msg["Message-ID"] = make_msgid()
+    msg.set_content("Kan vi tage det her op?\n\n"
+                    "-----Oprindelig meddelelse-----\n"
+                    "Fra: Karen Beboer <karen@beboer.test>\n"
+                    "Sendt: 20. november 2026 10:12\n"
+                    "Til: Anne Jensen <anne@politi.test>\n"
+                    "Emne: Belysning i Skelbækgade\n\n"
+                    "Lamperne har været slukket i tre uger.\n")
+    msg.add_attachment(b"%PDF-1.4 demo", maintype="application", subtype="pdf",
+                       filename="kort.pdf")
+    message, _, followups = _take(bytes(msg))
+    assert message.kind == "agenda_item" and message.state is InboundState.applied
+    item = db.session.scalars(select(AgendaItem)).one()
+    assert item.status is AgendaStatus.pending and "Skelbækgade" in item.title
+    assert item.submitter.email == "anne@politi.test"
+    assert "tre uger" in item.body and "karen@beboer.test" in item.body
+    assert [a.filename for a in item.attachments] == ["kort.pdf"]
+    assert len(followups) == 1  # the receipt
+
+
+def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
+    raw = (
+        "From: MAILER-DAEMON@mx.forum1.test (Mail Delivery System)\r\n"
+        f"To: {forum.sender_address}\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        "Auto-Submitted: auto-replied\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you...\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.forum1.test\r\n\r\n"
+        "Final-Recipient: rfc822; anne@politi.test\r\nAction: failed\r\n"
+        "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+        "--b--\r\n"
+    ).encode()
+    message, _, _ = _take(raw)
+    assert message.kind == "bounce" and message.state is InboundState.applied
+    assert invited.person.is_bouncing
+
+
+def test_garbage_is_stored_and_put_in_review(app, forum):
+    message, created, _ = _take(b"\x00\xff not a mail at all \r\n\r\n\x80")
+    assert created and message.state in (InboundState.review, InboundState.quarantined)
+    assert message.raw.startswith(b"\x00\xff")
+
+
+def test_an_oversized_message_is_quarantined_unread(app):
+    row = inbound.receive_oversized(30_000_000, mailbox="INBOX", uid=7, uidvalidity=1,
+                                    headers=b"From: a@b.test\r\nSubject: Stor fil\r\n\r\n",
+                                    limit=25_000_000)
+    assert row.state is InboundState.quarantined and "too large" in row.reason
+    assert row.subject == "Stor fil"
+    assert inbound.receive_oversized(30_000_000, mailbox="INBOX", uid=7, uidvalidity=1,
+                                     headers=b"From: a@b.test\r\nSubject: Stor fil\r\n\r\n"
+                                     ).id == row.id
+
+
+def test_mail_explain_prints_json_and_changes_nothing(app, runner, invited, tmp_path):
+    path = tmp_path / "svar.eml"
+    path.write_bytes(_reply(invited, "Jeg kommer gerne."))
+    result = runner.invoke(args=["mail", "explain", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output.strip().splitlines()[-1])
+    assert (found["path"], found["kind"], found["rsvp"], found["matched"]) == (
+        str(path), "rsvp", "accepted", invited.id)
+    assert isinstance(found["reasons"], list) and found["reasons"]
+    db.session.expire_all()
+    assert db.session.query(InboundMessage).count() == 0
+    assert invited.status is InvitationStatus.pending
+
+
+def test_mail_ingest_applies(app, runner, invited, tmp_path):
+    path = tmp_path / "svar.eml"
+    path.write_bytes(_reply(invited, "Jeg kommer gerne."))
+    result = runner.invoke(args=["mail", "ingest", str(path)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert invited.status is InvitationStatus.accepted
