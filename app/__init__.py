@@ -88,9 +88,9 @@ def _select_locale() -> str:
 def _register(app: Flask) -> None:
     """Register blueprints, CLI commands and template helpers."""
     from app import cli, filters
-    from app.views import auth, dashboard
+    from app.views import agenda, auth, dashboard, mailbox, meetings, minutes, roster, rsvp
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(dashboard.bp)
+    for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp):
+        app.register_blueprint(module.bp)
     cli.register(app)
     filters.register(app)

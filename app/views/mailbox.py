@@ -1,0 +1,194 @@
+"""The mail ledger: every message in with its decision, every message out with its state."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+import nh3
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+from werkzeug.wrappers import Response
+
+from app import jobs
+from app.extensions import db
+from app.mail.decision import AgendaDraft
+from app.models import (
+    AnswerChannel,
+    InboundMessage,
+    InboundState,
+    Invitation,
+    Meeting,
+    OutboundMessage,
+    OutboundState,
+    Person,
+    utcnow,
+)
+from app.services import agenda, inbound, invitations, outbound
+from app.services.errors import ServiceError
+from app.views.common import actor, forum_for_user, owned
+
+bp = Blueprint("mailbox", __name__, url_prefix="/forum/<slug>/mail")
+
+PAGE = 100
+REVIEW = (InboundState.review, InboundState.quarantined)
+
+
+@bp.route("/")
+@login_required
+def index(slug: str):
+    """List inbound messages (those needing review first) and outbound ones."""
+    forum = forum_for_user(slug)
+    show = request.args.get("show", "all")
+    stmt = select(InboundMessage).filter_by(forum_id=forum.id)
+    if show == "review":
+        stmt = stmt.where(InboundMessage.state.in_(REVIEW))
+    received = db.session.scalars(stmt.order_by(InboundMessage.id.desc()).limit(PAGE)).all()
+    sent = db.session.scalars(select(OutboundMessage).filter_by(forum_id=forum.id)
+                              .order_by(OutboundMessage.id.desc()).limit(PAGE)).all()
+    return render_template("mailbox/index.html", forum=forum, received=received, sent=sent,
+                           show=show, form=FlaskForm())
+
+
+def _message(slug: str, message_id: int) -> tuple:
+    """Return (forum, message) or 404."""
+    forum = forum_for_user(slug)
+    message = db.session.scalars(select(InboundMessage).options(undefer(InboundMessage.raw))
+                                 .filter_by(id=message_id)).first()
+    if message is None or message.forum_id != forum.id:
+        abort(404)
+    return forum, message
+
+
+def safe_html(raw: bytes | None) -> Markup | None:
+    """Return the message's HTML body with everything active removed, or None."""
+    if not raw:
+        return None
+    try:
+        parsed = email.message_from_bytes(raw, policy=policy.default)
+        part = parsed.get_body(("html",))
+        html = part.get_content() if part is not None else None
+    except Exception:  # noqa: BLE001 - a broken part is simply not shown
+        return None
+    if not html:
+        return None
+    # nh3 (Ammonia) drops scripts, event handlers, styles and javascript: URLs.
+    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow",
+                            url_schemes={"http", "https", "mailto"}))
+
+
+def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
+    """Return invitations to coming meetings, the sender's first."""
+    stmt = (select(Invitation).join(Meeting).join(Person, Invitation.person_id == Person.id)
+            .where(Meeting.forum_id == forum.id, Meeting.end_dt >= utcnow())
+            .order_by(Meeting.start_dt, Person.name))
+    found = db.session.scalars(stmt).all()
+    sender = (message.decision or {}).get("sender", "").lower()
+    return sorted(found, key=lambda i: i.person.email != sender)
+
+
+@bp.route("/<int:message_id>")
+@login_required
+def show(slug: str, message_id: int):
+    """Show one message: the decision with its reasons, the sanitised body, the raw source."""
+    forum, message = _message(slug, message_id)
+    raw = None
+    if request.args.get("raw") and message.raw:
+        raw = message.raw[:500_000].decode("utf-8", "replace")
+    return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
+                           html=safe_html(message.raw), form=FlaskForm(),
+                           open_invitations=_open_invitations(forum, message))
+
+
+@bp.route("/<int:message_id>/answer", methods=["POST"])
+@login_required
+def answer(slug: str, message_id: int) -> Response:
+    """Count a message needing review as an answer for the chosen invitation."""
+    forum, message = _message(slug, message_id)
+    invitation = db.session.get(Invitation, request.form.get("invitation_id", type=int) or 0)
+    if (not FlaskForm().validate_on_submit() or invitation is None
+            or invitation.meeting.forum_id != forum.id):
+        flash(_("Choose an invitation."), "error")
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    try:
+        rows = invitations.record_answer(invitation, request.form.get("answer", ""),
+                                         AnswerChannel.mail, actor=actor())
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    message.invitation_id, message.state = invitation.id, InboundState.applied
+    message.reason = f"{message.reason or ''}; counted by {actor()}".strip("; ")
+    db.session.commit()
+    jobs.send_rows(rows)
+    flash(_("Answer recorded for %(name)s.", name=invitation.person.name), "info")
+    return redirect(url_for("mailbox.index", slug=slug, show="review"))
+
+
+@bp.route("/<int:message_id>/agenda", methods=["POST"])
+@login_required
+def make_agenda_item(slug: str, message_id: int) -> Response:
+    """Turn the message into a pending agenda item."""
+    forum, message = _message(slug, message_id)
+    if FlaskForm().validate_on_submit():
+        decision = message.decision or {}
+        draft = AgendaDraft(original_subject=message.subject or "",
+                            body=_plain_text(message.raw))
+        item = agenda.from_mail(forum, draft, decision.get("sender") or "",
+                                decision.get("sender_name") or "", inbound_id=message.id)
+        message.state, message.reason = InboundState.applied, f"made agenda item by {actor()}"
+        db.session.commit()
+        flash(_("“%(title)s” is in the agenda queue.", title=item.title), "info")
+    return redirect(url_for("agenda.queue", slug=slug))
+
+
+def _plain_text(raw: bytes | None) -> str:
+    """Return the message's text body, as well as it can be read."""
+    try:
+        parsed = email.message_from_bytes(raw or b"", policy=policy.default)
+        part = parsed.get_body(("plain", "html"))
+        return part.get_content() if part is not None else ""
+    except Exception:  # noqa: BLE001 - unreadable: the secretary has the raw source
+        return ""
+
+
+@bp.route("/<int:message_id>/ignore", methods=["POST"])
+@login_required
+def ignore(slug: str, message_id: int) -> Response:
+    """Set a message aside for good."""
+    _forum, message = _message(slug, message_id)
+    if FlaskForm().validate_on_submit():
+        message.state, message.reason = InboundState.ignored, f"ignored by {actor()}"
+        db.session.commit()
+    return redirect(url_for("mailbox.index", slug=slug, show="review"))
+
+
+@bp.route("/<int:message_id>/rerun", methods=["POST"])
+@login_required
+def rerun(slug: str, message_id: int) -> Response:
+    """Decide the message again, e.g. after the rules were improved."""
+    _forum, message = _message(slug, message_id)
+    if FlaskForm().validate_on_submit() and message.raw:
+        message.state = InboundState.received
+        followups = inbound.process(message)
+        db.session.commit()
+        jobs.enqueue_all(followups)
+        flash(_("Decided again: %(state)s.", state=message.state.value), "info")
+    return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+
+
+@bp.route("/out/<int:row_id>/resend", methods=["POST"])
+@login_required
+def resend(slug: str, row_id: int) -> Response:
+    """Queue a failed message again and send it."""
+    row = owned(OutboundMessage, row_id, forum_for_user(slug))
+    if FlaskForm().validate_on_submit() and row.state is OutboundState.failed:
+        outbound.requeue(row)
+        db.session.commit()
+        jobs.send_rows([row])
+        flash(_("The message to %(to)s is being sent again.", to=row.recipient), "info")
+    return redirect(url_for("mailbox.index", slug=slug) + "#sent")

@@ -1,0 +1,162 @@
+"""The secretary's pages on the demo forum: each answers, and each action does what it says."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    AgendaItem,
+    AgendaStatus,
+    InboundMessage,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    Meeting,
+    MeetingStatus,
+    OutboundMessage,
+    utcnow,
+)
+from app.services import invitations
+
+BASE = "/forum/vesterbro"
+
+
+def _next_meeting():
+    return db.session.scalars(select(Meeting).order_by(Meeting.start_dt)).first()
+
+
+@pytest.mark.parametrize("path", ["/", "/agenda/", "/meetings/", "/roster/", "/mail/",
+                                  "/mail/?show=review"])
+def test_every_section_answers_in_danish(logged_in, path):
+    response = logged_in.get(BASE + path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="da">' in html and "Oversigt" in html
+
+
+def test_overview_shows_coverage_and_counts(logged_in):
+    html = logged_in.get(BASE + "/").get_data(as_text=True)
+    assert "Næste møde" in html and "Ikke indkaldt endnu" in html
+    assert "ledig plads" in html
+
+
+def test_meeting_page_and_minutes_page(logged_in, post):
+    meeting = _next_meeting()
+    assert logged_in.get(f"{BASE}/meetings/{meeting.id}/").status_code == 200
+    progress = logged_in.get(f"{BASE}/meetings/{meeting.id}/progress.json").get_json()
+    assert progress == {"queued": 0, "sent": 0, "failed": 0, "status": "planned"}
+
+
+def test_planning_a_meeting(logged_in, post):
+    response = post(BASE + "/meetings/", {"day": "2027-09-14", "start": "16:00", "end": "18:00",
+                                          "location": "Reden", "kind": "regular"})
+    assert response.status_code == 302
+    meeting = db.session.scalars(select(Meeting).filter_by(location="Reden")).one()
+    assert meeting.start_dt.hour == 14  # 16.00 summer time in Copenhagen is 14.00 UTC
+    assert [g.name for g in meeting.guest_lists] == ["Socialudvalget"]
+
+
+def test_approving_an_item_puts_it_on_the_chosen_meeting(logged_in, post, demo_forum):
+    item = AgendaItem(forum=demo_forum, title="Belysning i Skelbækgade", body="Lamper slukket",
+                      status=AgendaStatus.pending)
+    db.session.add(item)
+    db.session.commit()
+    assert "Belysning i Skelbækgade" in logged_in.get(BASE + "/agenda/").get_data(as_text=True)
+    meeting = _next_meeting()
+    response = post(f"{BASE}/agenda/{item.id}/approve", {"meeting_id": meeting.id})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (item.status, item.meeting_id, item.position) == (AgendaStatus.approved, meeting.id, 1)
+    html = logged_in.get(f"{BASE}/meetings/{meeting.id}/").get_data(as_text=True)
+    assert "Belysning i Skelbækgade" in html
+
+
+def test_rejecting_queues_a_mail_to_the_submitter(logged_in, post, demo_forum):
+    item = AgendaItem(forum=demo_forum, title="Reklame", submitter_address="x@firma.test",
+                      status=AgendaStatus.pending)
+    db.session.add(item)
+    db.session.commit()
+    post(f"{BASE}/agenda/{item.id}/reject", {"reason": "Ikke forummets opgave"})
+    db.session.expire_all()
+    assert item.status is AgendaStatus.rejected
+    row = db.session.scalars(select(OutboundMessage).filter_by(kind="agenda_rejected")).one()
+    assert row.recipient == "x@firma.test"
+
+
+def test_an_answer_by_phone_calls_in_the_alternate(logged_in, post):
+    meeting = _next_meeting()
+    invitations.invite(meeting)
+    db.session.commit()
+    member = db.session.scalars(
+        select(Invitation).join(Invitation.seat).where(
+            Invitation.role == InvitationRole.member).order_by(Invitation.id)).first()
+    response = post(f"{BASE}/meetings/{meeting.id}/answers/{member.id}", {"answer": "declined"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert member.status is InvitationStatus.declined
+    html = logged_in.get(BASE + "/").get_data(as_text=True)
+    assert "Suppleant indkaldt" in html
+
+
+def test_forms_without_csrf_are_refused(logged_in):
+    meeting = _next_meeting()
+    response = logged_in.post(f"{BASE}/meetings/{meeting.id}/invite")
+    assert response.status_code == 400
+
+
+def test_another_forums_pages_are_not_found(logged_in, make_forum):
+    other = make_forum(slug="andet")
+    db.session.commit()
+    assert logged_in.get(f"/forum/{other.slug}/agenda/").status_code == 404
+
+
+def test_cancelling_a_meeting(logged_in, post):
+    meeting = _next_meeting()
+    post(f"{BASE}/meetings/{meeting.id}/cancel", {"reason": "Sygdom"})
+    db.session.expire_all()
+    assert meeting.status is MeetingStatus.cancelled
+
+
+def test_minutes_are_drafted_with_attendance_approved_and_sent(logged_in, post):
+    meeting = _next_meeting()
+    invitations.invite(meeting)
+    members = [i for i in meeting.invitations if i.role is InvitationRole.member]
+    with_alternate = next(i for i in members if invitations.call_alternate(i) and
+                          invitations.standing_in(i))
+    with_alternate.status = InvitationStatus.declined
+    invitations.standing_in(with_alternate).status = InvitationStatus.accepted
+    meeting.start_dt, meeting.end_dt = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    html = logged_in.get(f"{BASE}/meetings/{meeting.id}/minutes/").get_data(as_text=True)
+    assert "havde meldt afbud; suppleant" in html
+    post(f"{BASE}/meetings/{meeting.id}/minutes/approve")
+    post(f"{BASE}/meetings/{meeting.id}/minutes/send")
+    db.session.expire_all()
+    assert meeting.status is MeetingStatus.minutes_sent
+    rows = db.session.scalars(select(OutboundMessage).filter_by(kind="minutes")).all()
+    assert len(rows) >= 26  # members, alternates and no guests (Q1 meeting has guests: more)
+
+
+def test_review_mail_can_be_counted_as_an_answer(logged_in, post, demo_forum):
+    from app.services import inbound
+
+    meeting = _next_meeting()
+    invitations.invite(meeting)
+    db.session.commit()
+    invitation = meeting.invitations[0]
+    raw = (f"From: {invitation.person.email}\r\nTo: {demo_forum.sender_address}\r\n"
+           "Subject: Mødet\r\nMessage-ID: <q1@x.test>\r\n\r\nHvor ligger lokalet?\r\n").encode()
+    message, _ = inbound.receive(raw)
+    inbound.process(message)
+    db.session.commit()
+    page = logged_in.get(f"{BASE}/mail/{message.id}").get_data(as_text=True)
+    assert "Hvor ligger lokalet?" in logged_in.get(
+        f"{BASE}/mail/{message.id}?raw=1").get_data(as_text=True)
+    assert "Tæl som svar fra" in page
+    post(f"{BASE}/mail/{message.id}/answer", {"invitation_id": invitation.id,
+                                               "answer": "accepted"})
+    db.session.expire_all()
+    assert invitation.status is InvitationStatus.accepted
+    assert db.session.get(InboundMessage, message.id).state.value == "applied"
