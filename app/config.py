@@ -66,6 +66,9 @@ class Defaults:
     RQ_ASYNC = True
     #: Seconds between retries of a job that met a temporary failure.
     JOB_RETRY_INTERVALS = (10, 30, 60, 300, 900)
+    #: Days before a meeting: reminder to those who have not answered, and the final agenda.
+    REMINDER_DAYS = 3
+    FINAL_AGENDA_DAYS = 7
 
 
 def _parse(value: str, kind) -> object:

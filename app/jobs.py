@@ -16,8 +16,17 @@ from rq import Retry
 from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mailer import SendError, transport
-from app.models import Forum, Meeting, OutboundMessage, OutboundState
-from app.services import invitations, outbound
+from app.models import (
+    Forum,
+    InvitationStatus,
+    Meeting,
+    MeetingStatus,
+    OutboundMessage,
+    OutboundState,
+    utcnow,
+)
+from app.services import invitations, notify, outbound
+from app.services.mailinfo import meeting_info
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +96,67 @@ def _deliver(forum: Forum, rows: list[OutboundMessage]) -> int:
 
 
 def send_invitations(meeting_id: int) -> int:
-    """Invite everyone due for the meeting and send their invitations."""
+    """Invite everyone due for the meeting, send their invitations, schedule reminders."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         return 0
     invitations.invite(meeting, actor="jobs")
     rows = invitations.queue_invitations(meeting)
     db.session.commit()
+    schedule_reminders(meeting)
     ids = [row.id for row in rows] + _still_queued(meeting.id, "invitation")
     return send_outbound(sorted(set(ids)))
+
+
+def schedule_reminders(meeting: Meeting) -> list[str]:
+    """Schedule the reminder and the final agenda for this version of the meeting.
+
+    The jobs live in Redis, so they survive a worker restart; their ids name the
+    meeting and its SEQUENCE, so scheduling again replaces rather than doubles them.
+    """
+    config, now, scheduled = current_app.config, utcnow(), []
+    for func, days in ((send_final_agenda, config["FINAL_AGENDA_DAYS"]),
+                       (send_reminders, config["REMINDER_DAYS"])):
+        when = meeting.start_dt - timedelta(days=days)
+        if when > now:
+            job_id = f"{func.__name__}-{meeting.id}-{meeting.sequence}"
+            rq.queue.enqueue_at(when, func, meeting.id, meeting.sequence, job_id=job_id,
+                                retry=_retry())
+            scheduled.append(job_id)
+    return scheduled
+
+
+def _current(meeting_id: int, sequence: int) -> Meeting | None:
+    """Return the meeting if it is still invited at SEQUENCE (not moved or cancelled)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.sequence != sequence:
+        return None
+    return meeting if meeting.status is MeetingStatus.invited else None
+
+
+def send_reminders(meeting_id: int, sequence: int) -> int:
+    """Remind everyone who has not answered."""
+    meeting = _current(meeting_id, sequence)
+    if meeting is None:
+        return 0
+    info = meeting_info(meeting)
+    rows = [notify.reminder(inv, info) for inv in invitations.invitations_of(meeting)
+            if inv.status is InvitationStatus.pending]
+    db.session.commit()
+    return send_outbound([row.id for row in rows if row is not None])
+
+
+def send_final_agenda(meeting_id: int, sequence: int) -> int:
+    """Send the final agenda to everyone still invited who has not declined."""
+    meeting = _current(meeting_id, sequence)
+    if meeting is None:
+        return 0
+    info = meeting_info(meeting)
+    skip = (InvitationStatus.declined, InvitationStatus.replaced)
+    rows = [notify.final_agenda(inv, info) for inv in invitations.invitations_of(meeting)
+            if inv.status not in skip]
+    db.session.commit()
+    return send_outbound([row.id for row in rows if row is not None])
 
 
 def send_cancellations(meeting_id: int) -> int:

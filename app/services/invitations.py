@@ -24,6 +24,8 @@ from app.models import (
 )
 from app.services import audit, meetings, notify, roster
 from app.services.errors import ServiceError
+from app.services.mailinfo import meeting_info
+from app.services.outbound import LedgerView
 
 ANSWERS = {s.value: s for s in (InvitationStatus.accepted, InvitationStatus.declined,
                                 InvitationStatus.tentative)}
@@ -53,8 +55,15 @@ def _new_invitation(meeting: Meeting, person, role: InvitationRole, seat=None,
                             stands_in_for=stands_in_for)
     db.session.add(invitation)
     db.session.flush()
-    invitation.reply_token = make_token(invitation.id, token_secret())
+    _sign([invitation])
     return invitation
+
+
+def _sign(created: list[Invitation]) -> None:
+    """Give each new invitation its signed reply token (the id must be known)."""
+    secret = token_secret()
+    for invitation in created:
+        invitation.reply_token = make_token(invitation.id, secret)
 
 
 def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
@@ -64,10 +73,13 @@ def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
         raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
     invited = {inv.person_id for inv in invitations_of(meeting)}
     created = [
-        _new_invitation(meeting, a.person, a.role, a.seat)
+        Invitation(meeting=meeting, person=a.person, role=a.role, seat=a.seat)
         for a in meetings.attendees(meeting)
         if a.person.id not in invited
     ]
+    db.session.add_all(created)
+    db.session.flush()  # one flush for all: the ids sign the tokens
+    _sign(created)
     meeting.status = MeetingStatus.invited
     db.session.flush()
     audit.record(meeting.forum_id, actor, "invite", meeting, count=len(created))
@@ -76,16 +88,17 @@ def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
 
 def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
     """Queue this SEQUENCE's invitation for everyone still invited; never twice."""
-    queued = []
+    queued, ledger, info = [], LedgerView(meeting.id), meeting_info(meeting)
     for invitation in invitations_of(meeting):
         if invitation.status is InvitationStatus.replaced:
             continue
-        first = not notify.has_invitation_mail(invitation)
+        first = not notify.has_invitation_mail(invitation, ledger)
         if first and invitation.status is InvitationStatus.declined:
             continue  # declined before anything was sent: the alternate goes instead
-        row = notify.invitation(invitation, updated=not first)
+        row = notify.invitation(invitation, updated=not first, info=info, ledger=ledger)
         if row is not None:
             queued.append(row)
+    db.session.flush()
     return queued
 
 

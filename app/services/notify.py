@@ -7,6 +7,7 @@ job sends what is queued.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.mail import compose, compose_notices
 from app.models import Invitation, OutboundMessage, utcnow
 from app.services import outbound
+from app.services.outbound import LedgerView
 from app.services.mailinfo import forum_info, meeting_info, recipient_info
 
 #: A confirmation is never sent more often than this for one invitation.
@@ -28,32 +30,51 @@ def _count(invitation_id: int, kind: str) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def has_invitation_mail(invitation: Invitation) -> bool:
+def has_invitation_mail(invitation: Invitation, ledger: LedgerView | None = None) -> bool:
     """Tell whether an invitation mail was ever queued for INVITATION."""
+    if ledger is not None:
+        return ledger.count(invitation.id, "invitation") > 0
     return _count(invitation.id, "invitation") > 0
 
 
-def _queue(invitation: Invitation | None, key: str, message, kind: str, meeting=None):
+def _queue(invitation: Invitation | None, key: str, message, kind: str, meeting=None,
+           ledger: LedgerView | None = None):
     """Queue MESSAGE under KEY; return the row, or None when it was queued before."""
     meeting = meeting or invitation.meeting
     row, created = outbound.queue(meeting.forum, key, message, kind,
                                   invitation_id=invitation.id if invitation else None,
-                                  meeting_id=meeting.id)
+                                  meeting_id=meeting.id, known_new=ledger is not None)
+    if ledger is not None:
+        ledger.add(row)
     return row if created else None
 
 
-def invitation(inv: Invitation, updated: bool, info=None):
+def invitation(inv: Invitation, updated: bool, info=None, ledger: LedgerView | None = None):
     """Queue the invitation (or its update) for the meeting's current SEQUENCE."""
     meeting = inv.meeting
     # A withdrawn-then-revived alternate needs the REQUEST again at the same SEQUENCE.
-    round_ = _count(inv.id, "alternate_released")
+    if ledger is not None:
+        round_ = ledger.count(inv.id, "alternate_released")
+    else:
+        round_ = _count(inv.id, "alternate_released")
     key = f"invitation:{inv.id}:{meeting.sequence}:{round_}"
-    if outbound.find(key):
+    if ledger.has(key) if ledger is not None else outbound.find(key):
         return None
+    info = _personal_sequence(info or meeting_info(meeting), round_)
     message = compose.compose_invitation(
-        forum_info(meeting.forum), info or meeting_info(meeting), recipient_info(inv.person, inv),
-        inv.reply_token, updated=updated and meeting.sequence > 0)
-    return _queue(inv, key, message, "invitation")
+        forum_info(meeting.forum), info, recipient_info(inv.person, inv),
+        inv.reply_token, updated=updated and info.sequence > 0)
+    return _queue(inv, key, message, "invitation", ledger=ledger)
+
+
+def _personal_sequence(info, releases: int, cancelling: bool = False):
+    """Return INFO with this attendee's SEQUENCE.
+
+    A CANCEL must outrank the REQUEST it cancels (RFC 5546 2.1.4), and a later
+    REQUEST must outrank that CANCEL; so each release of an alternate adds two to
+    their own sequence: one for the CANCEL, one for any invitation after it.
+    """
+    return replace(info, sequence=info.sequence + 2 * releases + (1 if cancelling else 0))
 
 
 def cancellation(inv: Invitation, kind: str):
@@ -63,8 +84,9 @@ def cancellation(inv: Invitation, kind: str):
     key = f"{kind}:{inv.id}:{meeting.sequence}:{round_}"
     if outbound.find(key):
         return None
+    info = _personal_sequence(meeting_info(meeting), round_, kind == "alternate_released")
     message = compose.compose_cancellation(
-        forum_info(meeting.forum), meeting_info(meeting), recipient_info(inv.person, inv),
+        forum_info(meeting.forum), info, recipient_info(inv.person, inv),
         inv.reply_token, reason=meeting.cancel_reason, kind=kind)
     ledger_kind = "alternate_released" if kind == "alternate_released" else "cancellation"
     return _queue(inv, key, message, ledger_kind)
@@ -114,3 +136,26 @@ def confirmation(inv: Invitation, alternate_name: str | None):
         forum_info(inv.meeting.forum), meeting_info(inv.meeting),
         recipient_info(inv.person, inv), inv.status.value, alternate_name)
     return _queue(inv, key, message, "confirmation")
+
+
+def reminder(inv: Invitation, info=None):
+    """Remind someone who has not answered, once per version of the meeting."""
+    meeting = inv.meeting
+    key = f"reminder:{inv.id}:{meeting.sequence}"
+    if inv.person.is_bouncing or outbound.find(key):
+        return None
+    message = compose.compose_reminder(forum_info(meeting.forum), info or meeting_info(meeting),
+                                       recipient_info(inv.person, inv), inv.reply_token)
+    return _queue(inv, key, message, "reminder")
+
+
+def final_agenda(inv: Invitation, info=None):
+    """Send the final agenda to someone who is coming or may come."""
+    meeting = inv.meeting
+    key = f"final_agenda:{inv.id}:{meeting.sequence}"
+    if inv.person.is_bouncing or outbound.find(key):
+        return None
+    message = compose.compose_final_agenda(forum_info(meeting.forum),
+                                           info or meeting_info(meeting),
+                                           recipient_info(inv.person, inv))
+    return _queue(inv, key, message, "final_agenda")

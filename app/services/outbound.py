@@ -24,9 +24,13 @@ def queue(
     kind: str,
     invitation_id: int | None = None,
     meeting_id: int | None = None,
+    known_new: bool = False,
 ) -> tuple[OutboundMessage, bool]:
-    """Record MESSAGE as queued unless DEDUPE_KEY was queued before; return (row, created)."""
-    existing = find(dedupe_key)
+    """Record MESSAGE as queued unless DEDUPE_KEY was queued before; return (row, created).
+
+    KNOWN_NEW skips the lookup when the caller has already checked the key.
+    """
+    existing = None if known_new else find(dedupe_key)
     if existing is not None:
         return existing, False
     row = OutboundMessage(
@@ -42,7 +46,8 @@ def queue(
         meeting_id=meeting_id,
     )
     db.session.add(row)
-    db.session.flush()
+    if not known_new:
+        db.session.flush()  # a batch flushes once, at its commit
     return row, True
 
 
@@ -89,3 +94,36 @@ def mark_failed(row: OutboundMessage, error: str, permanent: bool) -> None:
 def requeue(row: OutboundMessage) -> None:
     """Queue a failed message again, for the secretary's 'resend'."""
     row.state, row.error = OutboundState.queued, None
+
+
+class LedgerView:
+    """What the ledger holds for one meeting, read in one query.
+
+    Sending to a whole meeting asks "was this queued before?" once per person;
+    answering from memory keeps that to one query per meeting.
+    """
+
+    def __init__(self, meeting_id: int) -> None:
+        stmt = select(OutboundMessage.dedupe_key, OutboundMessage.invitation_id,
+                      OutboundMessage.kind).filter_by(meeting_id=meeting_id)
+        self.keys: set[str] = set()
+        self.counts: dict[tuple[int | None, str], int] = {}
+        for key, invitation_id, kind in db.session.execute(stmt):
+            self._note(key, invitation_id, kind)
+
+    def _note(self, key: str, invitation_id: int | None, kind: str) -> None:
+        """Remember one row."""
+        self.keys.add(key)
+        self.counts[(invitation_id, kind)] = self.counts.get((invitation_id, kind), 0) + 1
+
+    def has(self, key: str) -> bool:
+        """Tell whether KEY was queued."""
+        return key in self.keys
+
+    def count(self, invitation_id: int, kind: str) -> int:
+        """Return how many mails of KIND were queued for the invitation."""
+        return self.counts.get((invitation_id, kind), 0)
+
+    def add(self, row: OutboundMessage) -> None:
+        """Remember a row just queued."""
+        self._note(row.dedupe_key, row.invitation_id, row.kind)

@@ -92,7 +92,9 @@ def test_the_rate_limit_holds_back_the_rest(app, committee, smtp, work):
     assert len(waiting) == 1
     from app.extensions import rq
 
-    assert rq.queue.scheduled_job_registry.count == 1
+    registry = rq.queue.scheduled_job_registry
+    scheduled = [rq.queue.fetch_job(i).func_name for i in registry.get_job_ids()]
+    assert scheduled.count("app.jobs.send_outbound") == 1
 
 
 def _invite(meeting, work):
@@ -235,3 +237,20 @@ def test_cancelling_sends_cancel_to_everyone_invited(app, committee, smtp, work)
         event = cal.walk("VEVENT")[0]
         assert method == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
         assert int(event["SEQUENCE"]) == 1
+
+
+def test_a_recalled_alternate_gets_a_request_that_outranks_the_cancel(app, committee, smtp,
+                                                                       work):
+    meeting, _ = committee
+    _invite(meeting, work)
+    member = _member(meeting, 1)
+    for answer in ("declined", "accepted", "declined"):
+        jobs.send_rows(invitations.record_answer(member, answer, AnswerChannel.mail))
+        db.session.commit()
+        work()
+    sequences = [
+        (method, int(cal.walk("VEVENT")[0]["SEQUENCE"]))
+        for message in _by_recipient_all(smtp)["suppleant1@x.test"]
+        for cal, method in [calendar_of(message)]
+    ]
+    assert sequences == [("REQUEST", 0), ("CANCEL", 1), ("REQUEST", 2)]

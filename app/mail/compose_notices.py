@@ -1,0 +1,159 @@
+"""Compose automatic notices: answer confirmations, alternate notices, agenda receipts.
+
+All of these are sent by the system in reaction to something (an answer, a
+proposal), so all are marked Auto-Submitted: auto-generated (RFC 3834) and
+ask Exchange to suppress out-of-office replies.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import Any
+
+from app.mail.compose_base import (
+    Stamp,
+    mail_language,
+    mark_automatic,
+    meeting_context,
+    new_message,
+    one_line,
+    recipient_address,
+    render_pair,
+    seal,
+    set_bodies,
+    subject,
+    thread_to,
+)
+from app.mail.messages import Answer, ForumInfo, MeetingInfo, RecipientInfo
+
+_ANSWERS = ("accepted", "declined", "tentative")
+
+
+def _notice(
+    forum: ForumInfo,
+    to: Address,
+    subject_line: str,
+    event: str,
+    context: dict[str, Any],
+    stamp: Stamp,
+) -> EmailMessage:
+    """Return the automatic notice EVENT to TO, rendered with CONTEXT."""
+    msg = new_message(forum, to, subject_line, stamp)
+    mark_automatic(msg)
+    set_bodies(msg, *render_pair(event, {**context, "automatic": True}))
+    return msg
+
+
+def compose_alternate_called(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    member: RecipientInfo,
+    alternate: RecipientInfo,
+    *,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell MEMBER that their alternate has been invited in their place."""
+    lang, stamp = mail_language(forum, member), Stamp.make(forum, now, message_id)
+    context = {**meeting_context(forum, meeting, lang), "member": member, "alternate": alternate}
+    line = subject("alternate_called", lang, title=meeting.title, date=context["short_date"])
+    msg = _notice(forum, recipient_address(member), line, "alternate_called", context, stamp)
+    return seal(msg, stamp, lang)
+
+
+def compose_seat_unrepresented(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    seat_label: str,
+    member: RecipientInfo,
+    alternate: RecipientInfo | None,
+    *,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell the secretary that no one will fill SEAT_LABEL at MEETING."""
+    # The secretary reads the forum's own language, whatever the member's is.
+    lang, stamp = mail_language(forum), Stamp.make(forum, now, message_id)
+    context = {
+        **meeting_context(forum, meeting, lang),
+        "seat_label": seat_label,
+        "member": member,
+        "alternate": alternate,
+    }
+    fields = {"seat": seat_label, "title": meeting.title, "date": context["short_date"]}
+    line = subject("seat_unrepresented", lang, **fields)
+    secretary = Address(one_line(forum.sender_name), addr_spec=forum.sender_address)
+    msg = _notice(forum, secretary, line, "seat_unrepresented", context, stamp)
+    return seal(msg, stamp, lang)
+
+
+def compose_rsvp_confirmation(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    recipient: RecipientInfo,
+    answer: Answer,
+    alternate_name: str | None = None,
+    *,
+    in_reply_to: str | None = None,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Confirm that RECIPIENT's ANSWER is recorded, naming the alternate called in."""
+    if answer not in _ANSWERS:
+        raise ValueError(f"unknown answer {answer!r}")
+    lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
+    context = {
+        **meeting_context(forum, meeting, lang),
+        "recipient": recipient,
+        "answer": answer,
+        "alternate_name": alternate_name,
+    }
+    line = subject(f"rsvp_{answer}", lang, title=meeting.title, date=context["short_date"])
+    msg = _notice(forum, recipient_address(recipient), line, "rsvp_confirmation", context, stamp)
+    thread_to(msg, in_reply_to)
+    return seal(msg, stamp, lang)
+
+
+def compose_agenda_receipt(
+    forum: ForumInfo,
+    item_title: str,
+    recipient: RecipientInfo,
+    *,
+    in_reply_to: str | None = None,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Acknowledge a proposed agenda item."""
+    lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
+    context = {"lang": lang, "forum": forum, "recipient": recipient, "item_title": item_title}
+    line = subject("agenda_receipt", lang, item=item_title)
+    msg = _notice(forum, recipient_address(recipient), line, "agenda_receipt", context, stamp)
+    thread_to(msg, in_reply_to)
+    return seal(msg, stamp, lang)
+
+
+def compose_agenda_rejected(
+    forum: ForumInfo,
+    item_title: str,
+    reason: str,
+    recipient: RecipientInfo,
+    *,
+    in_reply_to: str | None = None,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell the proposer that an agenda item was not taken up, and why."""
+    lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
+    context = {
+        "lang": lang,
+        "forum": forum,
+        "recipient": recipient,
+        "item_title": item_title,
+        "reason": reason,
+    }
+    line = subject("agenda_rejected", lang, item=item_title)
+    msg = _notice(forum, recipient_address(recipient), line, "agenda_rejected", context, stamp)
+    thread_to(msg, in_reply_to)
+    return seal(msg, stamp, lang)

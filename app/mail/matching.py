@@ -1,0 +1,101 @@
+"""Match a reply to the invitation it answers, in a fixed order of trust."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .context import InvitationRef, MailContext
+from .parse import Mail, message_ids
+from .tokens import read_token, split_subaddress
+
+TOKEN_UNREADABLE = "token forged or unknown"
+
+
+@dataclass
+class Match:
+    """Which invitation a mail answers, how we know, and what is doubtful."""
+
+    invitation_id: int | None = None
+    matched_by: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    review: bool = False
+    token_seen: bool = False  # the mail carried a sub-address token, good or bad
+
+    def invitation(self, ctx: MailContext) -> InvitationRef | None:
+        """Return the matched invitation's data, if the context has it."""
+        if self.invitation_id is None:
+            return None
+        return ctx.invitations.get(self.invitation_id)
+
+
+def reply_tokens(mail: Mail, ctx: MailContext) -> list[str]:
+    """Return the sub-address tokens on our sender address among the recipients."""
+    own_base, _ = split_subaddress(ctx.sender_address)
+    tokens = []
+    for address in mail.recipients():
+        base, tag = split_subaddress(address)
+        if base == own_base and tag:
+            tokens.append(tag)
+    return list(dict.fromkeys(tokens))
+
+
+def by_token(mail: Mail, ctx: MailContext) -> Match | None:
+    """Match by the signed token; a bad token gives an unmatched Match for review."""
+    tokens = reply_tokens(mail, ctx)
+    if not tokens:
+        return None
+    ids = {read_token(t, ctx.token_secret) for t in tokens}
+    known = sorted(i for i in ids if i is not None and ctx.invitations.get(i) is not None)
+    if len(known) == 1:
+        return Match(known[0], "token", [f"token names invitation {known[0]}"], token_seen=True)
+    if len(known) > 1:
+        return Match(None, None, ["tokens name several invitations"], True, token_seen=True)
+    stale = sorted(i for i in ids if i is not None)
+    detail = [f"token names invitation {stale[0]}, which is not known"] if stale else []
+    return Match(None, None, [TOKEN_UNREADABLE, *detail], True, token_seen=True)
+
+
+def by_reference(mail: Mail, ctx: MailContext, extra: list[str] | None = None) -> Match | None:
+    """Match In-Reply-To, then References (newest first), against our Message-IDs."""
+    ids = message_ids(mail.header("In-Reply-To"))
+    ids += list(reversed(message_ids(mail.header("References"))))
+    for msgid in [*ids, *(extra or [])]:
+        invitation_id = ctx.message_ids.get(msgid)
+        if invitation_id is not None:
+            return Match(invitation_id, "in-reply-to", [f"replies to our message <{msgid}>"])
+    return None
+
+
+def by_uid(uid: str, attendees: list[str], ctx: MailContext, sender: str) -> Match | None:
+    """Match the iTIP UID with an attendee address; prefer the sender's line."""
+    if not uid:
+        return None
+    ordered = sorted(dict.fromkeys(attendees), key=lambda a: a != sender)
+    for address in ordered:
+        invitation_id = ctx.uid_attendees.get((uid, address))
+        if invitation_id is not None:
+            return Match(invitation_id, "itip", [f"itip UID and attendee {address} match"])
+    return None
+
+
+def by_sender(sender: str, ctx: MailContext) -> Match | None:
+    """Match the sender's only open invitation; several open ones need a person."""
+    open_ids = list(ctx.open_invitations.get(sender) or []) if sender else []
+    if len(open_ids) == 1:
+        return Match(open_ids[0], "sender", [f"sender has one open invitation ({open_ids[0]})"])
+    if len(open_ids) > 1:
+        return Match(None, None, ["several open invitations"], True)
+    return None
+
+
+def match_invitation(mail: Mail, ctx: MailContext, uid: str = "",
+                     attendees: list[str] | None = None) -> Match:
+    """Return the best match: token, In-Reply-To, iTIP UID, then the sender."""
+    token = by_token(mail, ctx)
+    if token is not None:
+        return token  # a bad token is never rescued by weaker evidence
+    for found in (by_reference(mail, ctx), by_uid(uid, attendees or [], ctx, mail.sender),
+                  by_sender(mail.sender, ctx)):
+        if found is not None:
+            return found
+    return Match(reasons=["no invitation matched"], review=True)

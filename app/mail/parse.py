@@ -1,0 +1,183 @@
+"""Parse raw bytes into a Mail: a tolerant, read-only view of one message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+
+from .textcodec import unescape_surrogates
+
+ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+MSGID_RE = re.compile(r"<([^<>\s]+)>")
+# Headers that name where the mail was delivered; some servers only keep these.
+RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To",
+                     "X-Envelope-To", "X-Delivered-To")
+
+
+@dataclass
+class Mail:
+    """A parsed message with the header facts every rule needs."""
+
+    msg: Message
+    raw: bytes
+    compat: Message | None = None  # compat32 twin, made on the first header error
+    errors: list[str] = field(default_factory=list)
+    cache: dict[str, object] = field(default_factory=dict)  # derived facts, computed once
+
+    def header(self, name: str) -> str:
+        """Return header NAME as clean text, or '' if absent or undecodable (cached)."""
+        key = f"header:{name.lower()}"
+        if key not in self.cache:
+            self.cache[key] = self._header(name)
+        return str(self.cache[key])
+
+    def _header(self, name: str) -> str:
+        """Read header NAME, falling back to compat32 when policy.default refuses it."""
+        try:
+            value = self.msg.get(name)
+            return _clean(str(value)) if value is not None else ""
+        except Exception as exc:  # policy.default refuses some broken headers
+            self.errors.append(f"header {name}: {exc}")
+        return _compat_header(self._compat(), name)
+
+    def _compat(self) -> Message:
+        """Parse the raw bytes again with compat32, once."""
+        if self.compat is None:
+            self.compat = message_from_bytes(self.raw, policy=policy.compat32)
+        return self.compat
+
+    @property
+    def sender(self) -> str:
+        """Return the From address, lowercase, else Sender or Return-Path."""
+        for name in ("From", "Sender", "Return-Path"):
+            address = first_address(self.header(name))
+            if address:
+                return address
+        return ""
+
+    @property
+    def sender_name(self) -> str:
+        """Return the From display name."""
+        return parseaddr(self.header("From"))[0].strip()
+
+    @property
+    def subject(self) -> str:
+        """Return the subject on one line."""
+        return " ".join(self.header("Subject").split())
+
+    @property
+    def message_id(self) -> str:
+        """Return the Message-ID without angle brackets."""
+        value = self.header("Message-ID")
+        ids = message_ids(value)
+        return ids[0] if ids else value.strip("<> ")
+
+    @property
+    def in_reply_to(self) -> str:
+        """Return the first In-Reply-To id without angle brackets."""
+        ids = message_ids(self.header("In-Reply-To"))
+        return ids[0] if ids else ""
+
+    def addressed_to(self, address: str) -> bool:
+        """Say whether ADDRESS, or a sub-address of it, is among the recipients."""
+        base = _base(address)
+        return bool(base) and any(_base(r) == base for r in self.recipients())
+
+    def recipients(self) -> list[str]:
+        """Return every address the mail was sent or delivered to, lowercase (cached)."""
+        if "recipients" not in self.cache:
+            self.cache["recipients"] = self._recipients()
+        return list(self.cache["recipients"])  # type: ignore[call-overload]
+
+    def _recipients(self) -> list[str]:
+        """Collect the addresses of the recipient headers from their raw values."""
+        # Raw values suffice to pick addresses from, and spare policy.default's slow parse.
+        wanted = {name.lower() for name in RECIPIENT_HEADERS}
+        found: list[str] = []
+        try:
+            items = list(self.msg.raw_items())
+        except Exception:
+            items = []
+        for name, value in items:
+            if name.lower() in wanted:
+                found.extend(a.lower() for a in ADDRESS_RE.findall(str(value)))
+        return list(dict.fromkeys(found))
+
+    def broken_structure(self) -> bool:
+        """Say whether the MIME structure was broken (lost boundaries and the like)."""
+        broken = ("BoundaryDefect", "MultipartInvariantViolationDefect",
+                  "StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect")
+        try:
+            parts = list(self.msg.walk())
+        except Exception:
+            return True
+        return any(type(d).__name__ in broken for p in parts for d in getattr(p, "defects", []))
+
+    def content_type(self) -> str:
+        """Return the top-level content type, lowercase."""
+        try:
+            return self.msg.get_content_type()
+        except Exception:
+            return "text/plain"
+
+
+def parse(raw: bytes) -> Mail:
+    """Parse RAW into a Mail; never raise for any input bytes."""
+    if not isinstance(raw, bytes | bytearray):
+        raw = str(raw).encode("utf-8", "replace")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+        mail = Mail(msg=msg, raw=bytes(raw))
+    except Exception as exc:  # the parser is lenient; this is a last resort
+        msg = message_from_bytes(bytes(raw), policy=policy.compat32)
+        mail = Mail(msg=msg, raw=bytes(raw), compat=msg, errors=[f"parse: {exc}"])
+    return mail
+
+
+def _base(address: str) -> str:
+    """Return ADDRESS lowercase without its +sub-address."""
+    local, _, domain = (address or "").strip().lower().partition("@")
+    return f"{local.partition('+')[0]}@{domain}" if domain else ""
+
+
+def first_address(value: str) -> str:
+    """Return the first address in a header value, lowercase."""
+    try:
+        pairs = getaddresses([value])
+    except Exception:
+        pairs = []
+    for _name, address in pairs:
+        if "@" in address:
+            return address.strip().lower()
+    match = ADDRESS_RE.search(value or "")
+    return match.group(0).lower() if match else ""
+
+
+def message_ids(value: str) -> list[str]:
+    """Return the message ids in an In-Reply-To or References value."""
+    return MSGID_RE.findall(value or "")
+
+
+def _clean(value: str) -> str:
+    """Repair surrogates and drop NULs and line breaks from a header value."""
+    value = unescape_surrogates(value)
+    return re.sub(r"[\x00\r\n]+", " ", value).strip()
+
+
+def _decode_compat(value: object) -> str:
+    """Decode a compat32 header value, tolerating unknown charsets."""
+    try:
+        return _clean(str(make_header(decode_header(str(value)))))
+    except Exception:
+        return _clean(str(value))
+
+
+def _compat_header(msg: Message, name: str) -> str:
+    """Return header NAME from a compat32 message, decoded, or ''."""
+    value = msg.get(name)
+    return _decode_compat(value) if value is not None else ""

@@ -1,0 +1,195 @@
+"""The rules: each a small named check that returns a Decision or passes.
+
+Like Mailman 3's rules, each records why it decided. pipeline.CHAIN lists
+them in the order they run; the first rule that returns a Decision wins.
+"""
+
+from __future__ import annotations
+
+from .agenda import agenda_draft
+from .autoreply import auto_reply_reasons, is_challenge
+from .body import mail_text
+from .bounce import header_text, read_bounce
+from .context import InvitationRef, MailContext
+from .decision import Decision
+from .itip import PARTSTATS, Attendee, CalendarObject, calendar_objects
+from .matching import Match, by_reference, by_token, match_invitation
+from .parse import Mail, message_ids
+from .quotes import own_words
+from .wording import asks_question, read_answer
+
+_ANSWER_METHODS = ("REPLY", "COUNTER", "REFRESH")
+_MAX_COMMENT = 2000
+
+
+def start(mail: Mail, kind: str, *reasons: str) -> Decision:
+    """Return a Decision of KIND carrying MAIL's identifying facts."""
+    return Decision(kind=kind, reasons=list(reasons), sender=mail.sender,
+                    sender_name=mail.sender_name, subject=mail.subject,
+                    message_id=mail.message_id, in_reply_to=mail.in_reply_to)
+
+
+def apply_match(decision: Decision, match: Match, ctx: MailContext) -> Decision:
+    """Copy MATCH into DECISION, flagging doubts for review."""
+    decision.invitation_id, decision.matched_by = match.invitation_id, match.matched_by
+    decision.reasons.extend(match.reasons)
+    decision.needs_review = decision.needs_review or match.review
+    invitation = match.invitation(ctx)
+    if invitation is not None and invitation.status == "replaced":
+        decision.review(f"invitation {invitation.id} was replaced by a newer one")
+    return decision
+
+
+def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Read an iTIP REPLY's PARTSTAT; send COUNTER and REFRESH to a person."""
+    answers = [o for o in calendar_objects(mail) if o.method in _ANSWER_METHODS]
+    if not answers:
+        return None
+    obj = next((o for o in answers if o.method == "REPLY"), answers[0])
+    match = match_invitation(mail, ctx, obj.uid, [a.email for a in obj.attendees])
+    if obj.method != "REPLY":
+        decision = start(mail, "unknown", f"itip {obj.method}: not an answer")
+        return apply_match(decision, match, ctx).review("itip asks the organiser to act")
+    decision = apply_match(start(mail, "rsvp"), match, ctx)
+    decision.via, decision.comment = "calendar", _calendar_comment(mail, obj)
+    _read_partstat(decision, obj, match.invitation(ctx))
+    if obj.single_occurrence:
+        decision.review("itip reply concerns a single occurrence")
+    return decision
+
+
+def _read_partstat(decision: Decision, obj: CalendarObject,
+                   invitation: InvitationRef | None) -> None:
+    """Take the answer from the attendee line we trust, and only from that one."""
+    attendee, doubt = pick_attendee(obj, invitation, decision.sender)
+    if invitation is not None and obj.uid and invitation.meeting_uid != obj.uid:
+        decision.review("itip UID differs from the invitation's meeting")
+    if attendee is None or doubt:
+        decision.review(doubt or "itip reply has no ATTENDEE")
+        return
+    decision.rsvp = PARTSTATS.get(attendee.partstat)
+    decision.reasons.insert(0, f"itip REPLY PARTSTAT={attendee.partstat or 'missing'}")
+    if attendee.partstat == "DELEGATED":
+        decision.reasons.append(f"delegated to {attendee.delegated_to or 'someone'}: "
+                                "counted as declined")
+    if decision.rsvp is None:
+        decision.review("itip PARTSTAT is no answer")
+
+
+def pick_attendee(obj: CalendarObject, invitation: InvitationRef | None,
+                  sender: str) -> tuple[Attendee | None, str]:
+    """Return the attendee line to believe, or None and the doubt to review."""
+    if not obj.attendees:
+        return None, "itip reply has no ATTENDEE"
+    if invitation is not None:
+        invited = invitation.email.lower()
+        for attendee in obj.attendees:
+            if attendee.email == invited:
+                return attendee, ""
+        other = _likely_attendee(obj, sender)
+        return None, (f"itip attendee {other.email} (PARTSTAT={other.partstat or 'missing'}) "
+                      f"is not the invited {invited}")
+    attendee = _likely_attendee(obj, sender)
+    if len(obj.attendees) > 1 and attendee.email != sender:
+        return None, "itip reply names several attendees, none of them the sender"
+    return attendee, ""
+
+
+def _likely_attendee(obj: CalendarObject, sender: str) -> Attendee:
+    """Return the sender's attendee line, else the first that answered."""
+    for attendee in obj.attendees:
+        if attendee.email == sender:
+            return attendee
+    answered = [a for a in obj.attendees if a.partstat in PARTSTATS]
+    return (answered or obj.attendees)[0]
+
+
+def _calendar_comment(mail: Mail, obj: CalendarObject) -> str:
+    """Return the iTIP COMMENT, else what the person typed above the notice."""
+    if obj.comment:
+        return obj.comment[:_MAX_COMMENT]
+    words = own_words(mail_text(mail))
+    boilerplate = ("invitation", "invitationen", "has accepted", "has declined",
+                   "har accepteret", "har afvist", "google calendar", "ical")
+    return "" if any(b in words.lower() for b in boilerplate) else words[:_MAX_COMMENT]
+
+
+def bounce(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Decide delivery failures as bounces, delayed or delivered reports as noise."""
+    facts = None if is_challenge(mail, ctx) else read_bounce(mail, ctx)
+    if facts is None:
+        return None
+    if not facts.failed:
+        return start(mail, "auto_reply", *facts.reasons)
+    decision = start(mail, "bounce", *facts.reasons)
+    decision.bounced_recipients = facts.recipients
+    returned = facts.returned
+    returned_ids = message_ids(header_text(returned, "Message-ID")) if returned else []
+    match = by_token(mail, ctx) or by_reference(mail, ctx, returned_ids)
+    if match is not None and match.invitation_id is not None:
+        apply_match(decision, match, ctx).needs_review = False
+    return decision
+
+
+def auto_reply(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Decide auto-replies, read receipts, list mail and loops as noise."""
+    reasons = auto_reply_reasons(mail, ctx)
+    if not reasons:
+        return None
+    decision = start(mail, "auto_reply", *reasons)
+    match = by_token(mail, ctx) or by_reference(mail, ctx)
+    if match is not None and match.invitation_id is not None:  # link it, for the record
+        decision.invitation_id, decision.matched_by = match.invitation_id, match.matched_by
+    return decision
+
+
+def agenda_item(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Decide mail to the agenda address as an item, whatever words it uses."""
+    if not mail.addressed_to(ctx.agenda_address):
+        return None
+    draft, reasons = agenda_draft(mail)
+    decision = start(mail, "agenda_item", *[r.rstrip("!") for r in reasons])
+    decision.agenda = draft
+    if any(r.endswith("!") for r in reasons):
+        decision.needs_review = True
+    if by_token(mail, ctx) is not None:
+        decision.review("also addressed to an invitation's reply address")
+    return decision
+
+
+def foreign_calendar(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Send invitations, cancellations and other iTIP from outside to a person."""
+    methods = sorted({o.method or "without METHOD" for o in calendar_objects(mail)})
+    if not methods:
+        return None
+    decision = start(mail, "unknown", f"itip {', '.join(methods)} from outside: not an answer")
+    return decision.review("calendar mail that is not a reply")
+
+
+def plain_reply(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Read the answer of a reply by mail from the person's own words."""
+    if not mail.addressed_to(ctx.sender_address) and by_reference(mail, ctx) is None:
+        return None
+    match = match_invitation(mail, ctx)
+    words = own_words(mail_text(mail))
+    verdict = read_answer(words, mail.subject)
+    replying = match.token_seen or match.matched_by in ("token", "in-reply-to")
+    if not replying and verdict.answer is None:
+        decision = start(mail, "unknown", "mail to the secretariat with no answer in it")
+        return decision.review("no invitation is named and no answer is given")
+    decision = apply_match(start(mail, "rsvp", *verdict.reasons), match, ctx)
+    decision.via, decision.rsvp, decision.comment = "mail", verdict.answer, words[:_MAX_COMMENT]
+    if verdict.review:
+        decision.needs_review = True
+    if asks_question(words):
+        decision.review("contains a question")
+    if mail.broken_structure():
+        decision.review("malformed MIME: text read as well as we could")
+    return decision
+
+
+def fallback(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Send whatever no rule understood to a person."""
+    if not mail.recipients():
+        return start(mail, "unknown").review("no recipient we know and no reference to our mail")
+    return start(mail, "unknown").review("not addressed to the secretariat or the agenda address")
