@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -104,6 +105,48 @@ def build_calendar(
     """Return the iCalendar text of MEETING for RECIPIENT with METHOD."""
     if method not in METHODS:
         raise ValueError(f"unsupported iTIP method {method!r}")
+    if method == "PUBLISH":
+        return _render(forum, meeting, recipient, method, description, now, whole_meeting)
+    # Sending to a whole forum serialises the same calendar for everyone but one
+    # line: render it once per meeting, then put each recipient's ATTENDEE in.
+    stand_in = replace(recipient, name=_STAND_IN.name, email=_STAND_IN.email)
+    second = now.replace(microsecond=0)  # DTSTAMP is written to the second anyway
+    try:
+        template = _template(forum, meeting, stand_in, method, description, second,
+                             whole_meeting)
+    except TypeError:  # unhashable input (e.g. an agenda list): render directly
+        return _render(forum, meeting, recipient, method, description, now, whole_meeting)
+    own, placeholder = _attendee_text(recipient, method), _attendee_text(stand_in, method)
+    return template.replace(placeholder, own, 1)
+
+
+_STAND_IN = RecipientInfo(name="Forumpost Attendee", email="attendee@forumpost.invalid")
+
+
+@lru_cache(maxsize=64)
+def _template(forum, meeting, stand_in, method, description, now, whole_meeting) -> str:
+    """Return the calendar rendered for the stand-in attendee."""
+    return _render(forum, meeting, stand_in, method, description, now, whole_meeting)
+
+
+def _attendee_text(recipient: RecipientInfo, method: str) -> str:
+    """Return the folded ATTENDEE content line exactly as icalendar writes it."""
+    event = Event()
+    event.add("attendee", attendee(recipient, method))
+    text = event.to_ical().decode("utf-8")
+    return text.split("\r\n", 1)[1].rsplit("END:VEVENT", 1)[0]
+
+
+def _render(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    recipient: RecipientInfo,
+    method: str,
+    description: str,
+    now: datetime,
+    whole_meeting: bool,
+) -> str:
+    """Return the iCalendar text of MEETING for RECIPIENT, built whole."""
     # Calendar() rather than Calendar.new(): the latter adds a random UID to
     # the VCALENDAR, which would make every message differ for no reader.
     calendar = Calendar()

@@ -125,6 +125,9 @@ def record_answer(
         raise ServiceError(_l("Unknown answer: %(answer)s", answer=answer))
     if invitation.status is InvitationStatus.replaced:
         raise ServiceError(_l("This invitation was withdrawn: the member is coming."))
+    if invitation.meeting.status is MeetingStatus.cancelled:
+        # A "ja" in reply to a cancellation is not an answer to anything.
+        raise ServiceError(_l("The meeting is cancelled."))
     previous = invitation.status
     if previous is status and (comment or None) == invitation.comment:
         return []  # the same answer twice changes nothing and confirms nothing

@@ -50,7 +50,7 @@ def meeting_info(meeting: Meeting, agenda: list[AgendaLine] | None = None) -> Me
         location=meeting.location or "",
         title=meeting.title,
         kind=meeting.kind.value,
-        agenda=agenda if agenda is not None else agenda_lines(meeting),
+        agenda=tuple(agenda if agenda is not None else agenda_lines(meeting)),
         status="cancelled" if meeting.status.value == "cancelled" else "confirmed",
     )
 
