@@ -87,6 +87,7 @@ def compose_term_ending(
     to_email: str,
     audience: Audience,
     *,
+    body_told: bool = True,
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
@@ -94,7 +95,7 @@ def compose_term_ending(
     lang, stamp = mail_language(forum), Stamp.make(forum, now, message_id)
     when = long_date(notice.day, lang)
     context = {"lang": lang, "forum": forum, "notice": notice, "to_name": to_name,
-               "audience": audience, "date": when}
+               "audience": audience, "body_told": body_told, "date": when}
     line = _subject("term_ending", lang, date=when, seat=notice.seat_label,
                     name=notice.person_name or "")
     to = Address(one_line(to_name), addr_spec=to_email.strip())
