@@ -109,7 +109,8 @@ def build_calendar(
         return _render(forum, meeting, recipient, method, description, now, whole_meeting)
     # Sending to a whole forum serialises the same calendar for everyone but one
     # line: render it once per meeting, then put each recipient's ATTENDEE in.
-    stand_in = replace(recipient, name=_STAND_IN.name, email=_STAND_IN.email)
+    # Only the role shapes the ATTENDEE line besides name and address.
+    stand_in = replace(_STAND_IN, role=recipient.role)
     second = now.replace(microsecond=0)  # DTSTAMP is written to the second anyway
     try:
         template = _template(forum, meeting, stand_in, method, description, second,
