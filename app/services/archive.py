@@ -6,8 +6,9 @@ on SQLite) over meeting titles, agenda items, minutes sections and attendance.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
@@ -15,14 +16,20 @@ from app.extensions import db
 from app.models import (
     AgendaItem,
     AgendaStatus,
+    AnswerChannel,
     Forum,
+    Invitation,
+    InvitationRole,
+    InvitationStatus,
+    MandateRole,
     Meeting,
     MeetingStatus,
     Minutes,
     MinutesSection,
+    MinutesStatus,
 )
 from app.models.rules import SeatRequestDecision
-from app.services import invitations
+from app.services import invitations, meetings, roster
 from app.services import minutes as minutes_service
 
 SNIPPET = 60
@@ -99,3 +106,67 @@ def snippets(p: Pack, q: str) -> list[str]:
             excerpt = " ".join(text[start:end].split())
             found.append(("…" if start else "") + excerpt + ("…" if end < len(text) else ""))
     return found
+
+
+# --- the demo's past year --------------------------------------------------------------
+
+#: (title, summary, minutes) of fictional agenda items for the demo's held meetings.
+DEMO_TOPICS = [
+    ("Tryghed omkring Halmtorvet", "Naboerne oplever mere uro om aftenen.",
+     "Politiet øger patruljeringen om aftenen. Naboerne melder tilbage til næste møde."),
+    ("Sprøjtefund i gårdene", "Flere gårde finder brugt udstyr.",
+     "Teknik- og Miljøforvaltningen sætter flere kanyledunke op i Skelbækgade."),
+    ("Nyt fra tilbuddene", "Runde om kapacitet og åbningstider.",
+     "H17 udvider åbningstiden i weekenden. Reden orienterede om nye lokaler."),
+    ("Renhold i Kødbyen", "Affald ved indgangen til Kødbyen.",
+     "Københavns Ejendomme undersøger ekstra renhold om morgenen."),
+    ("Brugernes Akademi fortæller", "Erfaringer fra brugerrådet.",
+     "Forummet takker for oplægget og inviterer igen til efteråret."),
+]
+SUMMER_TOPIC = ("Sommeraktiviteter", "Fælles aktiviteter for brugere og naboer i juli.",
+                "Der holdes gadefest på Halmtorvet den første lørdag i juli.")
+
+
+def _answer(rng: random.Random, accept: float) -> InvitationStatus:
+    """Return a fixed pseudo-random answer: mostly yes, some apologies, a few silent."""
+    roll = rng.random()
+    if roll < accept:
+        return InvitationStatus.accepted
+    return InvitationStatus.declined if roll < 0.96 else InvitationStatus.pending
+
+
+def _demo_invitations(meeting: Meeting, rng: random.Random) -> None:
+    """Invite the meeting's members and guests with answers; alternates stand in on apologies."""
+    day = meetings.local_day(meeting.forum, meeting.start_dt)
+    answered = meeting.start_dt - timedelta(days=3)
+    for attendee in meetings.attendees(meeting):
+        guest = attendee.role is InvitationRole.guest
+        inv = Invitation(meeting=meeting, person=attendee.person, role=attendee.role,
+                         seat=attendee.seat, status=_answer(rng, 0.5 if guest else 0.74),
+                         answered_via=AnswerChannel.mail, answered_dt=answered)
+        db.session.add(inv)
+        alternate = (roster.current_mandate(attendee.seat, MandateRole.alternate, day)
+                     if attendee.seat and inv.status is InvitationStatus.declined else None)
+        if alternate is not None:
+            db.session.add(Invitation(
+                meeting=meeting, person=alternate.person, role=InvitationRole.alternate,
+                seat=attendee.seat, stands_in_for=inv, status=_answer(rng, 0.65),
+                answered_via=AnswerChannel.mail, answered_dt=answered))
+    db.session.flush()
+
+
+def hold_demo_meeting(meeting: Meeting, rng: random.Random, topics: list[tuple]) -> None:
+    """Make MEETING a held one with answers, an agenda and sent minutes."""
+    _demo_invitations(meeting, rng)
+    for n, (title, summary, _text) in enumerate(topics, 1):
+        db.session.add(AgendaItem(forum_id=meeting.forum_id, meeting=meeting, title=title,
+                                  body=summary, status=AgendaStatus.approved, position=n,
+                                  decided_dt=meeting.start_dt - timedelta(days=14)))
+    meeting.status = MeetingStatus.held
+    db.session.flush()
+    minutes = minutes_service.draft(meeting, actor="demo")
+    for section, (_title, _summary, text) in zip(minutes.sections, topics, strict=True):
+        section.body = text
+    minutes.status, minutes.approved_dt = MinutesStatus.sent, meeting.end_dt + timedelta(days=5)
+    minutes.sent_dt, meeting.status = minutes.approved_dt, MeetingStatus.minutes_sent
+    db.session.flush()

@@ -16,8 +16,8 @@ from app.extensions import db
 from app.mail import compose, compose_notices
 from app.models import Invitation, OutboundMessage, utcnow
 from app.services import outbound
-from app.services.outbound import LedgerView
 from app.services.mailinfo import forum_info, meeting_info, recipient_info
+from app.services.outbound import LedgerView
 
 #: A confirmation is never sent more often than this for one invitation.
 CONFIRMATION_INTERVAL = timedelta(seconds=60)

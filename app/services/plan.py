@@ -6,6 +6,7 @@ once the secretary confirms, creates the meetings (flushing, never committing).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Forum, Meeting, MeetingKind, MeetingStatus
 from app.models.rules import PlanPattern
-from app.services import meetings
+from app.services import archive, meetings, roster
 from app.services.errors import ServiceError
 from app.services.holidays_dk import holiday_name
 
@@ -192,3 +193,41 @@ def confirm(forum: Forum, rows: list[Proposal], location: str | None,
         created.append(meetings.create_meeting(forum, start, end, location, row.kind,
                                                actor=actor))
     return created
+
+
+# --- the demo forum --------------------------------------------------------------------
+
+DEMO_LOCATION = "Mændenes Hjem, Lille Istedgade 2, 1706 København V"
+#: Fictional members who held the demo's seats before today's holders.
+FORMER = ["Kirsten Holm", "Poul Dahl", "Grethe Bach", "Finn Lauridsen", "Inge Skov",
+          "Kurt Vestergaard", "Bente Lund", "Preben Krog", "Hanne Friis", "Leif Bruun"]
+
+
+def _demo_predecessors(forum: Forum, since: date, today: date) -> None:
+    """Fill each seat from SINCE until its holder came; the vacant seat's member left lately."""
+    domain = forum.sender_address.partition("@")[2]
+    for n, holding in enumerate(roster.holdings(forum, today)):
+        first = holding.member.starts_on if holding.member else None
+        if first is not None and first <= since:
+            continue
+        person = roster.add_person(forum, FORMER[n % len(FORMER)], f"tidligere.{n}@{domain}",
+                                   organisation=holding.seat.label)
+        mandate = roster.appoint(holding.seat, person, since, actor="demo")
+        last, reason = (first - timedelta(days=1), "replaced") if first else (
+            today - timedelta(days=45), "moved away")
+        roster.end_mandate(mandate, last, reason, actor="demo")
+
+
+def seed_demo_rules(forum: Forum, today: date | None = None) -> list[Meeting]:
+    """Give the demo forum its pattern and last year's meetings, held, answered and minuted."""
+    today = today or date.today()
+    year = today.year - 1
+    save_pattern(forum, replace(pattern_for(forum), location=DEMO_LOCATION))
+    _demo_predecessors(forum, date(year, 1, 1), today)
+    rng = random.Random(2022)  # fixed: the same demo every time
+    held = confirm(forum, proposal_for(forum, year, summer=True), DEMO_LOCATION, actor="demo")
+    for meeting in held:
+        topics = ([archive.SUMMER_TOPIC] if meeting.kind is MeetingKind.summer
+                  else rng.sample(archive.DEMO_TOPICS, 2))
+        archive.hold_demo_meeting(meeting, rng, topics)
+    return held

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Meeting
 from app.services import agenda, notify_agenda
 from app.services.errors import ServiceError
-from app.views.common import actor, coming_meetings, forum_for_user, owned
+from app.views.common import actor, coming_meetings, forum_for_user, options, owned
 
 bp = Blueprint("agenda", __name__, url_prefix="/forum/<slug>/agenda")
 
@@ -48,7 +48,8 @@ def _meeting_choices(forum) -> list[tuple[int, str]]:
     """Return the coming meetings as select options, the next one first."""
     from app.filters import meeting_time
 
-    return [(m.id, f"{meeting_time(m.start_dt)} – {m.title}") for m in coming_meetings(forum)]
+    return options((m.id, f"{meeting_time(m.start_dt)} – {m.title}")
+                   for m in coming_meetings(forum))
 
 
 @bp.route("/")

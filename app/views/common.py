@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import Forum, Meeting, MeetingStatus, utcnow
@@ -51,3 +52,8 @@ def coming_meetings(forum: Forum) -> list[Meeting]:
         .order_by(Meeting.start_dt)
     )
     return list(db.session.scalars(stmt))
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Return (value, label) pairs as the choices WTForms wants."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -30,12 +30,12 @@ from app.models import (
 )
 from app.services import invitations, meetings
 from app.services.errors import ServiceError
-from app.views.common import actor, forum_for_user, owned
+from app.views.common import actor, forum_for_user, options, owned
 
 bp = Blueprint("meetings", __name__, url_prefix="/forum/<slug>/meetings")
 
-KINDS = [("regular", _l("Regular meeting")), ("summer", _l("Summer meeting (June)")),
-         ("extraordinary", _l("Extraordinary meeting"))]
+KINDS = options([("regular", _l("Regular meeting")), ("summer", _l("Summer meeting (June)")),
+                 ("extraordinary", _l("Extraordinary meeting"))])
 
 
 class MeetingForm(FlaskForm):
@@ -51,9 +51,9 @@ class MeetingForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """An answer the secretary records, e.g. from a phone call."""
 
-    answer = SelectField(_l("Answer"), choices=[("accepted", _l("Coming")),
-                                                ("declined", _l("Not coming")),
-                                                ("tentative", _l("Maybe"))])
+    answer = SelectField(_l("Answer"), choices=options([("accepted", _l("Coming")),
+                                                        ("declined", _l("Not coming")),
+                                                        ("tentative", _l("Maybe"))]))
     comment = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Mandate, MandateRole, Person, Seat, utcnow
 from app.services import meetings, roster
 from app.services.errors import ServiceError
-from app.views.common import actor, forum_for_user, owned
+from app.views.common import actor, forum_for_user, options, owned
 from app.views.dashboard import TERM_WARNING_DAYS
 
 bp = Blueprint("roster", __name__, url_prefix="/forum/<slug>/roster")
@@ -27,8 +27,8 @@ bp = Blueprint("roster", __name__, url_prefix="/forum/<slug>/roster")
 class AppointForm(FlaskForm):
     """Give a person a seat, or make them its alternate."""
 
-    role = SelectField(_l("As"), choices=[("member", _l("Member")),
-                                          ("alternate", _l("Alternate"))])
+    role = SelectField(_l("As"), choices=options([("member", _l("Member")),
+                                                  ("alternate", _l("Alternate"))]))
     person_id = SelectField(_l("Person"), coerce=int, validators=[Optional()])
     name = StringField(_l("…or a new person: name"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[Optional(), Length(max=254)])
@@ -47,7 +47,7 @@ def _people_choices(forum) -> list[tuple[int, str]]:
     """Return the forum's people as options."""
     people = db.session.scalars(select(Person).filter_by(forum_id=forum.id)
                                 .order_by(Person.name)).all()
-    return [(0, "—")] + [(p.id, f"{p.name} <{p.email}>") for p in people]
+    return options([(0, "—")] + [(p.id, f"{p.name} <{p.email}>") for p in people])
 
 
 @bp.route("/")
