@@ -123,7 +123,7 @@ def show(slug: str, meeting_id: int):
     return render_template(
         "meetings/show.html", forum=forum, meeting=meeting, form=form, agenda=_agenda(meeting),
         invitations=invitations.invitations_of(meeting), answer=AnswerForm(),
-        cancel=CancelForm(), progress=progress(meeting),
+        cancel=CancelForm(), progress=progress(meeting), now=utcnow(),
     )
 
 

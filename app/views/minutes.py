@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -12,7 +13,7 @@ from app import jobs
 from app.extensions import db
 from app.mail.compose_minutes import compose_minutes
 from app.mail.messages import RecipientInfo
-from app.models import Meeting, MeetingStatus, MinutesStatus
+from app.models import Meeting, MeetingStatus, MinutesStatus, utcnow
 from app.services import minutes as minutes_service
 from app.services.errors import ServiceError
 from app.services.mailinfo import forum_info, meeting_info
@@ -22,11 +23,13 @@ bp = Blueprint("minutes", __name__, url_prefix="/forum/<slug>/meetings/<int:meet
 
 
 def _load(slug: str, meeting_id: int):
-    """Return (forum, meeting, minutes), starting the draft when needed."""
+    """Return (forum, meeting, minutes), starting the draft once the meeting has begun."""
     forum = forum_for_user(slug)
     meeting = owned(Meeting, meeting_id, forum)
+    if meeting.start_dt > utcnow():
+        raise ServiceError(_l("Minutes can be written once the meeting has begun."))
     if meeting.status is MeetingStatus.invited:
-        meeting.status = MeetingStatus.held  # writing minutes means the meeting took place
+        meeting.status = MeetingStatus.held  # it has begun: it is being held
     return forum, meeting, minutes_service.draft(meeting, actor())
 
 
@@ -65,7 +68,11 @@ def edit(slug: str, meeting_id: int):
 @login_required
 def approve(slug: str, meeting_id: int) -> Response:
     """Approve the minutes."""
-    _forum, _meeting, minutes = _load(slug, meeting_id)
+    try:
+        _forum, _meeting, minutes = _load(slug, meeting_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
     if FlaskForm().validate_on_submit():
         try:
             minutes_service.approve(minutes, actor())
@@ -80,7 +87,11 @@ def approve(slug: str, meeting_id: int) -> Response:
 @login_required
 def send(slug: str, meeting_id: int) -> Response:
     """Send the approved minutes to every member, alternate and guest."""
-    _forum, _meeting, minutes = _load(slug, meeting_id)
+    try:
+        _forum, _meeting, minutes = _load(slug, meeting_id)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
     if FlaskForm().validate_on_submit():
         try:
             rows = minutes_service.queue_sending(minutes, actor())

@@ -37,7 +37,7 @@ bp = Blueprint("plan", __name__, url_prefix="/forum/<slug>/plan")
 WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
             (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
 ORDINALS = [(1, _l("first")), (2, _l("second")), (3, _l("third")), (4, _l("fourth")),
-            (-1, _l("last"))]
+            (-1, _l("final"))]
 MONTHS = [(1, _l("first month")), (2, _l("middle month")), (3, _l("last month"))]
 
 
@@ -92,7 +92,7 @@ class MarkForm(FlaskForm):
 class DecideForm(FlaskForm):
     """The forum's decision on a seat request."""
 
-    decision = SelectField(_l("Decision"), choices=choices([("approve", _l("Approved")),
+    decision = SelectField(_l("The forum’s decision"), choices=choices([("approve", _l("Approved")),
                                                             ("reject", _l("Not approved"))]))
     seat_label = StringField(_l("Seat"), validators=[Optional(), Length(max=200)])
     name = StringField(_l("Member"), validators=[Optional(), Length(max=200)])
