@@ -13,7 +13,6 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
