@@ -214,6 +214,7 @@ _SUBJECTS: dict[str, tuple[str, str]] = {
     ),
     "agenda_receipt": ("Forslag modtaget: {item}", "Proposal received: {item}"),
     "agenda_rejected": ("Ikke optaget på dagsordenen: {item}", "Not on the agenda: {item}"),
+    "address_bouncing": ("Mail kan ikke leveres til {name}", "Mail cannot be delivered to {name}"),
 }
 
 

@@ -157,3 +157,20 @@ def compose_agenda_rejected(
     msg = _notice(forum, recipient_address(recipient), line, "agenda_rejected", context, stamp)
     thread_to(msg, in_reply_to)
     return seal(msg, stamp, lang)
+
+
+def compose_address_bouncing(
+    forum: ForumInfo,
+    person: RecipientInfo,
+    reason: str,
+    secretary: str,
+    *,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell the secretary that mail to PERSON bounces, and why."""
+    lang, stamp = mail_language(forum), Stamp.make(forum, now, message_id)
+    context = {"lang": lang, "forum": forum, "person": person, "reason": reason}
+    line = subject("address_bouncing", lang, name=one_line(person.name))
+    return seal(_notice(forum, Address(addr_spec=secretary), line, "address_bouncing", context,
+                        stamp), stamp, lang)

@@ -166,7 +166,7 @@ def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> 
 
 def _apply_bounce(forum: Forum, message: InboundMessage, decision: Decision) -> list:
     """Mark the failed addresses as bouncing, so no more confirmations go there."""
-    marked = []
+    marked, rows = [], []
     for address in decision.bounced_recipients:
         person = db.session.scalars(select(Person).filter_by(
             forum_id=forum.id, email=address.lower())).first()
@@ -174,9 +174,10 @@ def _apply_bounce(forum: Forum, message: InboundMessage, decision: Decision) -> 
             person.bouncing_since, person.bounce_reason = utcnow(), _reasons(decision)[:2000]
             audit.record(forum.id, "mail", "bouncing", person, message=message.id)
             marked.append(person.email)
+            rows.append(notify_agenda.bouncing(forum, person))
     reason = _reasons(decision) + (f"; marked bouncing: {', '.join(marked)}" if marked else "")
     _finish(message, InboundState.applied, reason)
-    return []
+    return _send(rows)
 
 
 def _apply_auto_reply(forum: Forum, message: InboundMessage, decision: Decision) -> list:

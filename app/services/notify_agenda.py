@@ -1,10 +1,10 @@
-"""Mails about agenda items: the receipt and the rejection."""
+"""Mails about agenda items (receipt, rejection) and to the secretary about addresses."""
 
 from __future__ import annotations
 
 from app.mail import compose_notices
 from app.mail.messages import RecipientInfo
-from app.models import AgendaItem
+from app.models import AgendaItem, Forum, Person
 from app.services import outbound
 from app.services.mailinfo import forum_info
 
@@ -43,4 +43,16 @@ def rejection(item: AgendaItem):
         forum_info(item.forum), item.title, item.decision_note or "", recipient)
     row, created = outbound.queue(item.forum, f"agenda_rejected:{item.id}", message,
                                   "agenda_rejected")
+    return row if created else None
+
+
+def bouncing(forum: Forum, person: Person):
+    """Tell the secretary, once per bounce episode, that mail to PERSON bounces."""
+    if not forum.secretary_address or person.email == forum.secretary_address.lower():
+        return None  # never answer a bounce of the secretary's own address with more mail
+    message = compose_notices.compose_address_bouncing(
+        forum_info(forum), RecipientInfo(person.name, person.email), person.bounce_reason or "",
+        forum.secretary_address)
+    key = f"bouncing:{person.id}:{person.bouncing_since.isoformat()}"
+    row, created = outbound.queue(forum, key, message, "address_bouncing")
     return row if created else None

@@ -145,9 +145,12 @@ def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
         "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
         "--b--\r\n"
     ).encode()
-    message, _, _ = _take(raw)
+    message, _, followups = _take(raw)
     assert message.kind == "bounce" and message.state is InboundState.applied
     assert invited.person.is_bouncing
+    notice = db.session.scalars(select(OutboundMessage).filter_by(kind="address_bouncing")).one()
+    assert notice.recipient == forum.secretary_address and len(followups) == 1
+    assert "anne@politi.test" in notice.raw.decode()
 
 
 def test_garbage_is_stored_and_put_in_review(app, forum):
