@@ -88,9 +88,23 @@ def _select_locale() -> str:
 def _register(app: Flask) -> None:
     """Register blueprints, CLI commands and template helpers."""
     from app import cli, filters
-    from app.views import agenda, auth, dashboard, mailbox, meetings, minutes, roster, rsvp
+    from app import cli_rules
+    from app.views import (
+        agenda,
+        archive,
+        auth,
+        dashboard,
+        mailbox,
+        meetings,
+        minutes,
+        plan,
+        roster,
+        rsvp,
+    )
 
-    for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp):
+    for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp, plan,
+                   archive):
         app.register_blueprint(module.bp)
     cli.register(app)
+    cli_rules.register(app)
     filters.register(app)

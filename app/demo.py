@@ -19,7 +19,7 @@ from app.models import (
     SeatKind,
     User,
 )
-from app.services import meetings, roster
+from app.services import meetings, plan, roster
 
 DOMAIN = "samarbejdsforum.test"
 SECRETARY_EMAIL = f"sekretaer@{DOMAIN}"
@@ -72,8 +72,9 @@ class _Names:
         return f"{first} {last}", f"{local}{self.n}@{DOMAIN}"
 
 
-def create_demo(today: date | None = None) -> Forum:
-    """Create the demo forum with seats, people, mandates, guests and next year's meetings."""
+def create_demo(today: date | None = None, history: bool = True) -> Forum:
+    """Create the demo forum: seats, people, mandates, guests, next year's meetings and,
+    with HISTORY, last year's held meetings with answers and minutes."""
     today = today or date.today()
     forum = Forum(
         name="Samarbejdsforum for indre Vesterbro",
@@ -91,6 +92,8 @@ def create_demo(today: date | None = None) -> Forum:
     _secretary_seat(forum, today)
     _guest_list(forum)
     _meetings(forum, today.year + 1)
+    if history:
+        plan.seed_demo_rules(forum, today)
     _secretary_login(forum)
     return forum
 

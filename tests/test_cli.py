@@ -43,8 +43,9 @@ def test_demo_has_one_vacancy_one_term_ending_and_alternates(app, runner):
 
 def test_demo_plans_next_years_meetings_with_guests_in_q1_and_q3(app, runner):
     forum, _ = _demo(runner)
-    found = db.session.scalars(select(Meeting).order_by(Meeting.start_dt)).all()
-    assert [m.start_dt.year for m in found] == [date.today().year + 1] * 5
+    found = [m for m in db.session.scalars(select(Meeting).order_by(Meeting.start_dt))
+             if m.start_dt.year == date.today().year + 1]
+    assert len(found) == 5
     assert [m.kind for m in found].count(MeetingKind.summer) == 1
     assert all((m.end_dt - m.start_dt).total_seconds() == 7200 for m in found)
     with_guests = [m.start_dt.month for m in found if m.guest_lists]

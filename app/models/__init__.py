@@ -23,6 +23,7 @@ from app.models.meetings import (
     MeetingStatus,
 )
 from app.models.minutes import Minutes, MinutesSection, MinutesStatus
+from app.models.rules import PlanPattern, SeatRequestDecision, SeatVacancy
 from app.models.users import User
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "InboundMessage", "InboundState", "Invitation", "InvitationRole", "InvitationStatus",
     "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind", "MeetingStatus",
     "Minutes", "MinutesSection", "MinutesStatus", "OutboundMessage", "OutboundState",
-    "Person", "Seat", "SeatKind", "User", "utcnow",
+    "Person", "PlanPattern", "Seat", "SeatKind", "SeatRequestDecision", "SeatVacancy", "User",
+    "utcnow",
 ]

@@ -144,7 +144,7 @@ class Chart:
     row: int
 
 
-def chart(records: list[SeatRecord], label_width: int = 230, bar_width: int = 300,
+def chart(records: list[SeatRecord], label_width: int = 250, bar_width: int = 300,
           row: int = 20) -> Chart:
     """Return the chart's bars: the member, the alternate, then nobody, scaled to the most."""
     most = max((r.meetings for r in records), default=0) or 1

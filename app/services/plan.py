@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Forum, Meeting, MeetingKind, MeetingStatus
+from app.models import Forum, MandateRole, Meeting, MeetingKind, MeetingStatus
 from app.models.rules import PlanPattern
 from app.services import archive, meetings, roster
 from app.services.errors import ServiceError
@@ -198,24 +198,30 @@ def confirm(forum: Forum, rows: list[Proposal], location: str | None,
 # --- the demo forum --------------------------------------------------------------------
 
 DEMO_LOCATION = "Mændenes Hjem, Lille Istedgade 2, 1706 København V"
-#: Fictional members who held the demo's seats before today's holders.
-FORMER = ["Kirsten Holm", "Poul Dahl", "Grethe Bach", "Finn Lauridsen", "Inge Skov",
-          "Kurt Vestergaard", "Bente Lund", "Preben Krog", "Hanne Friis", "Leif Bruun"]
+#: Fictional members who held the demo's seats before today's holders: 63 distinct names.
+FORMER_FIRST = ["Kirsten", "Poul", "Grethe", "Finn", "Inge", "Kurt", "Bente", "Preben", "Jytte"]
+FORMER_LAST = ["Holm", "Dahl", "Bach", "Skov", "Lund", "Krog", "Bruun"]
 
 
 def _demo_predecessors(forum: Forum, since: date, today: date) -> None:
-    """Fill each seat from SINCE until its holder came; the vacant seat's member left lately."""
+    """Fill each seat from SINCE until its holders came; the vacant seat's member left lately."""
     domain = forum.sender_address.partition("@")[2]
     for n, holding in enumerate(roster.holdings(forum, today)):
         first = holding.member.starts_on if holding.member else None
         if first is not None and first <= since:
             continue
-        person = roster.add_person(forum, FORMER[n % len(FORMER)], f"tidligere.{n}@{domain}",
-                                   organisation=holding.seat.label)
-        mandate = roster.appoint(holding.seat, person, since, actor="demo")
         last, reason = (first - timedelta(days=1), "replaced") if first else (
             today - timedelta(days=45), "moved away")
-        roster.end_mandate(mandate, last, reason, actor="demo")
+        roles = [MandateRole.member] + ([MandateRole.alternate] if holding.alternate else [])
+        organisation = holding.member.person.organisation if holding.member else None
+        for role in roles:
+            number = 2 * n + (role is MandateRole.alternate)
+            name = (f"{FORMER_FIRST[number % len(FORMER_FIRST)]} "
+                    f"{FORMER_LAST[number // len(FORMER_FIRST) % len(FORMER_LAST)]}")
+            person = roster.add_person(forum, name, f"tidligere.{number}@{domain}",
+                                       organisation=organisation)
+            mandate = roster.appoint(holding.seat, person, since, role=role, actor="demo")
+            roster.end_mandate(mandate, last, reason, actor="demo")
 
 
 def seed_demo_rules(forum: Forum, today: date | None = None) -> list[Meeting]:

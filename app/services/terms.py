@@ -118,7 +118,11 @@ def open_vacancy(seat: Seat, today: date) -> SeatVacancy:
         last = _last_member(seat, today)
         # Never held: from its creation, or from the day we first see it empty.
         starts_on = last.last_day + timedelta(days=1) if last else seat.created_on or today
-        vacancy = SeatVacancy(seat_id=seat.id, starts_on=starts_on)
+        # The same start again (a successor's mandate was undone): the old vacancy goes on.
+        vacancy = db.session.scalars(select(SeatVacancy).filter_by(
+            seat_id=seat.id, starts_on=starts_on)).first() or SeatVacancy(
+            seat_id=seat.id, starts_on=starts_on)
+        vacancy.filled_on = None
         db.session.add(vacancy)
         db.session.flush()
     return vacancy

@@ -63,7 +63,7 @@ def demo_forum(app):
     The demo has 26 members, their alternates and five guests: more than the default 30
     mails a minute, and a burst worker without scheduler would leave the rest for later.
     """
-    forum = demo.create_demo()
+    forum = demo.create_demo(history=False)
     forum.send_per_minute = 1000
     db.session.commit()
     return forum

@@ -125,7 +125,8 @@ def _outlook_charset(text: str) -> str:
 
 
 def _next_meeting() -> Meeting:
-    return db.session.scalars(select(Meeting).order_by(Meeting.start_dt)).first()
+    coming = select(Meeting).where(Meeting.start_dt >= utcnow()).order_by(Meeting.start_dt)
+    return db.session.scalars(coming).first()
 
 
 def _member_invitation(meeting: Meeting, seat_label: str) -> Invitation:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.mail.tokens import make_token
-from app.models import AgendaItem, Invitation, InvitationStatus, Meeting
+from app.models import AgendaItem, Invitation, InvitationStatus, Meeting, utcnow
 from app.services import inbound, invitations
 
 BASE = "/forum/vesterbro"
@@ -84,7 +84,8 @@ def test_attachments_download_and_never_render(logged_in, demo_forum):
 
 @pytest.fixture
 def invitation(demo_forum):
-    meeting = db.session.scalars(select(Meeting).order_by(Meeting.start_dt)).first()
+    meeting = db.session.scalars(select(Meeting).where(Meeting.start_dt >= utcnow())
+                                 .order_by(Meeting.start_dt)).first()
     invitations.invite(meeting)
     db.session.commit()
     return db.session.scalars(select(Invitation).order_by(Invitation.id)).first()

@@ -1,0 +1,39 @@
+"""RQ jobs for the forum's rules: the daily look at terms and vacancies.
+
+Plain functions of ids, idempotent: every notice has a dedupe key in the ledger,
+so running a day twice (or a retry after a crash) sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import select
+
+from app import jobs
+from app.extensions import db
+from app.models import Forum, OutboundMessage, OutboundState
+from app.services import terms
+
+log = logging.getLogger(__name__)
+
+
+def check_terms(forum_id: int, today_iso: str) -> int:
+    """Queue and send the term and vacancy notices due on TODAY_ISO; return how many left."""
+    forum = db.session.get(Forum, forum_id)
+    if forum is None:
+        return 0
+    today = date.fromisoformat(today_iso)
+    rows = terms.queue_term_notices(forum, today) + terms.queue_vacancy_notices(forum, today)
+    db.session.commit()
+    log.info("Rules of %s on %s: %d notices queued", forum.slug, today_iso, len(rows))
+    return jobs.send_outbound(sorted({row.id for row in rows} | set(_still_queued(forum_id))))
+
+
+def _still_queued(forum_id: int) -> list[int]:
+    """Return ids of the forum's notices that an earlier try left queued."""
+    stmt = select(OutboundMessage.id).where(OutboundMessage.forum_id == forum_id,
+                                            OutboundMessage.kind.in_(terms.KINDS),
+                                            OutboundMessage.state == OutboundState.queued)
+    return list(db.session.scalars(stmt))
