@@ -87,8 +87,7 @@ def _select_locale() -> str:
 
 def _register(app: Flask) -> None:
     """Register blueprints, CLI commands and template helpers."""
-    from app import cli, filters
-    from app import cli_rules
+    from app import cli, cli_rules, filters
     from app.views import (
         agenda,
         archive,
