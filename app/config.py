@@ -69,6 +69,8 @@ class Defaults:
     #: Days before a meeting: reminder to those who have not answered, and the final agenda.
     REMINDER_DAYS = 3
     FINAL_AGENDA_DAYS = 7
+    #: When the daily look at terms and vacancies runs (cron syntax, the machine's time).
+    RULES_CRON = "15 7 * * *"
 
 
 def _parse(value: str, kind) -> object:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from app import jobs
 from app.extensions import db
-from app.models import Forum, OutboundMessage, OutboundState
+from app.models import Forum, OutboundMessage, OutboundState, utcnow
 from app.services import terms
+from app.services.meetings import local_day
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +38,9 @@ def _still_queued(forum_id: int) -> list[int]:
                                             OutboundMessage.kind.in_(terms.KINDS),
                                             OutboundMessage.state == OutboundState.queued)
     return list(db.session.scalars(stmt))
+
+
+def check_all_forums() -> int:
+    """Run the daily check of every forum, each on its own local date (cron, once a day)."""
+    forums = [(f.id, local_day(f, utcnow()).isoformat()) for f in db.session.scalars(select(Forum))]
+    return sum(check_terms(forum_id, day) for forum_id, day in forums)

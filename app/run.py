@@ -24,6 +24,7 @@ def _processes(app) -> dict[str, list[str]]:
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--workers", "2", "--threads", "4", "--access-logfile", "-", "wsgi:app"],
         "jobs": [*flask, "jobs", "worker"],
+        "cron": [*flask, "rq", "cron"],
     }
     if "mail" in app.cli.commands and "watch" in app.cli.commands["mail"].commands:
         procs["mail"] = [*flask, "mail", "watch"]
