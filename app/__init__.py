@@ -112,9 +112,10 @@ def _register(app: Flask) -> None:
 
 def _schedule(app: Flask) -> None:
     """Register the daily check of terms and vacancies with RQ's cron (`flask rq cron`)."""
-    from app import jobs_rules
+    from app import jobs, jobs_rules
 
     # One RQ extension serves every app made in this process: register once.
     if not getattr(ext.rq, "_forumpost_cron", False):
         ext.rq.cron_register(jobs_rules.check_all_forums, app.config["RULES_CRON"])
+        ext.rq.cron_register(jobs.sweep_outbound, app.config["SWEEP_CRON"])
         ext.rq._forumpost_cron = True

@@ -60,11 +60,12 @@ def register(app: Flask) -> None:
     """Add the commands to APP's CLI."""
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
-    from app import cli_mail
+    from app import cli_mail, cli_mail_watch
     from app.worker import jobs_group
 
     app.cli.add_command(jobs_group)
     cli_mail.register(app)
+    cli_mail_watch.register(app)  # after cli_mail: it adds `watch` to the same group
     app.errorhandler(ServiceError)(_service_error)
 
 

@@ -39,6 +39,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
         return
 
     def handle(signum: int, _frame) -> None:
+        """Ask the worker to stop, or stop at once when asked before."""
         if stop.is_set():
             raise KeyboardInterrupt
         log.info("Signal %s: stopping after the current message", signum)

@@ -71,6 +71,8 @@ class Defaults:
     FINAL_AGENDA_DAYS = 7
     #: When the daily look at terms and vacancies runs (cron syntax, the machine's time).
     RULES_CRON = "15 7 * * *"
+    #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
+    SWEEP_CRON = "*/5 * * * *"
 
 
 def _parse(value: str, kind) -> object:

@@ -173,3 +173,13 @@ def _still_queued(meeting_id: int, kind: str) -> list[int]:
     stmt = db.select(OutboundMessage.id).filter_by(meeting_id=meeting_id, kind=kind,
                                                    state=OutboundState.queued)
     return list(db.session.scalars(stmt))
+
+
+def sweep_outbound(older_than_seconds: int = 120) -> int:
+    """Send what is still queued after a while: a crash between commit and enqueue
+    would otherwise leave it waiting for ever (cron, every few minutes)."""
+    since = utcnow() - timedelta(seconds=older_than_seconds)
+    stmt = db.select(OutboundMessage.id).where(OutboundMessage.state == OutboundState.queued,
+                                               OutboundMessage.created_dt < since)
+    ids = list(db.session.scalars(stmt))
+    return send_outbound(ids) if ids else 0

@@ -254,3 +254,15 @@ def test_a_recalled_alternate_gets_a_request_that_outranks_the_cancel(app, commi
         for cal, method in [calendar_of(message)]
     ]
     assert sequences == [("REQUEST", 0), ("CANCEL", 1), ("REQUEST", 2)]
+
+
+def test_the_sweep_sends_what_was_left_queued(app, committee, smtp, work):
+    meeting, _ = committee
+    invitations.invite(meeting)
+    rows = invitations.queue_invitations(meeting)
+    for row in rows:
+        row.created_dt = row.created_dt - timedelta(minutes=10)
+    db.session.commit()  # queued, but no job was ever enqueued: as after a crash
+    assert jobs.sweep_outbound() == 3
+    assert len(smtp.messages) == 3
+    assert jobs.sweep_outbound() == 0
