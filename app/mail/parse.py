@@ -6,11 +6,43 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from .textcodec import unescape_surrogates
+
+_ABSENT = object()
+
+
+class ReadOnlyMessage(EmailMessage):
+    """An EmailMessage that parses each header once.
+
+    policy.default turns a header into an object on every access, and the rules
+    ask for the same few headers dozens of times; the pipeline never changes a
+    message, so each answer can be kept.
+    """
+
+    def get(self, name, failobj=None):
+        """Return header NAME, parsed on the first call only."""
+        cache = self.__dict__.setdefault("_parsed", {})
+        key = name.lower()
+        if key not in cache:
+            cache[key] = super().get(name, _ABSENT)
+        value = cache[key]
+        return failobj if value is _ABSENT else value
+
+    def get_all(self, name, failobj=None):
+        """Return every header NAME, parsed on the first call only."""
+        cache = self.__dict__.setdefault("_parsed_all", {})
+        key = name.lower()
+        if key not in cache:
+            cache[key] = super().get_all(name, _ABSENT)
+        value = cache[key]
+        return failobj if value is _ABSENT else value
+
+
+READ_POLICY = policy.default.clone(message_factory=ReadOnlyMessage)
 
 ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 MSGID_RE = re.compile(r"<([^<>\s]+)>")
@@ -131,7 +163,7 @@ def parse(raw: bytes) -> Mail:
     if not isinstance(raw, bytes | bytearray):
         raw = str(raw).encode("utf-8", "replace")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+        msg = BytesParser(policy=READ_POLICY).parsebytes(bytes(raw))
         mail = Mail(msg=msg, raw=bytes(raw))
     except Exception as exc:  # the parser is lenient; this is a last resort
         msg = message_from_bytes(bytes(raw), policy=policy.compat32)
