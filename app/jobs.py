@@ -26,6 +26,7 @@ from app.models import (
     utcnow,
 )
 from app.services import invitations, notify, outbound
+from app.services import notices as notices_service
 from app.services.mailinfo import meeting_info
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,19 @@ def send_rows(rows: Iterable[OutboundMessage]) -> None:
     ids = [row.id for row in rows if row is not None]
     if ids:
         enqueue(send_outbound, ids)
+
+
+def notify_later(notices: list) -> None:
+    """Enqueue the composing and sending of NOTICES; call only after the commit."""
+    if notices:
+        enqueue(send_notices, [list(notice) for notice in notices])
+
+
+def send_notices(notices: list) -> int:
+    """Compose, queue and send the notices a service asked for (answers' consequences)."""
+    rows = notices_service.queue(notices)
+    db.session.commit()
+    return send_outbound([row.id for row in rows])
 
 
 def send_outbound(ids: list[int]) -> int:

@@ -159,6 +159,9 @@ class Invitation(Base):
     answered_via: Mapped[AnswerChannel | None] = mapped_column(enum_column(AnswerChannel))
     answered_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str | None] = mapped_column(Text)
+    #: How often this (alternate's) invitation was withdrawn: each withdrawal is a CANCEL,
+    #: and the next invitation must outrank it (see app.services.notify).
+    releases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: For an alternate: the member's invitation this one stands in for.
     stands_in_for_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")

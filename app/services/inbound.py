@@ -147,13 +147,16 @@ def _apply_rsvp(forum: Forum, message: InboundMessage, decision: Decision) -> li
         return []
     via = AnswerChannel.calendar if decision.via == "calendar" else AnswerChannel.mail
     try:
-        rows = invitations.record_answer(invitation, decision.rsvp, via,
-                                         comment=decision.comment or None, actor="mail")
+        notices = invitations.record_answer(invitation, decision.rsvp, via,
+                                            comment=decision.comment or None, actor="mail")
     except ServiceError as exc:
         _finish(message, InboundState.review, f"{_reasons(decision)}; {exc.message}")
         return []
     _finish(message, InboundState.applied, _reasons(decision))
-    return _send(rows)
+    from app import jobs
+
+    # The answer is saved now; composing its mails is left to a job.
+    return [(jobs.send_notices, ([list(n) for n in notices],))] if notices else []
 
 
 def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> list:

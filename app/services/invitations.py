@@ -118,8 +118,12 @@ def record_answer(
     comment: str | None = None,
     actor: str = "mail",
     when: datetime | None = None,
-) -> list[OutboundMessage]:
-    """Record ANSWER and its consequences; return the mails to send after the commit."""
+) -> list[tuple]:
+    """Record ANSWER and its consequences; return the notices for a job after the commit.
+
+    Composing mail is the slow part, so it is left to `app.jobs.send_notices`:
+    the answer is saved at once, the mails follow.
+    """
     status = ANSWERS.get(answer)
     if status is None:
         raise ServiceError(_l("Unknown answer: %(answer)s", answer=answer))
@@ -136,10 +140,10 @@ def record_answer(
     db.session.flush()
     audit.record(invitation.meeting.forum_id, actor, "answer", invitation,
                  answer=answer, via=via.value, previous=previous.value)
-    mails = _consequences(invitation, previous)
+    notices = _consequences(invitation, previous)
     if previous is not status:
-        mails.append(notify.confirmation(invitation, _alternate_name(invitation)))
-    return [m for m in mails if m is not None]
+        notices.append(("confirmation", invitation.id, invitation.answered_dt.isoformat()))
+    return notices
 
 
 def _consequences(invitation: Invitation, previous: InvitationStatus) -> list:
@@ -151,8 +155,7 @@ def _consequences(invitation: Invitation, previous: InvitationStatus) -> list:
         if previous is InvitationStatus.declined:
             return release_alternate(invitation)
     if invitation.role is InvitationRole.alternate and declined:
-        member = invitation.stands_in_for
-        return [notify.unrepresented(member, invitation)]
+        return [("unrepresented", invitation.stands_in_for_id, invitation.id)]
     return []
 
 
@@ -171,16 +174,16 @@ def call_alternate(member_invitation: Invitation) -> list:
     day = meetings.local_day(meeting.forum, meeting.start_dt)
     mandate = roster.current_mandate(seat, MandateRole.alternate, day) if seat else None
     if mandate is None or mandate.person_id == member_invitation.person_id:
-        return [notify.unrepresented(member_invitation, None)]
+        return [("unrepresented", member_invitation.id, None)]
     if standing_in(member_invitation) is not None:
         return []
     alternate = _alternate_invitation(meeting, mandate.person, member_invitation)
     if alternate.status is InvitationStatus.declined:
-        return [notify.unrepresented(member_invitation, alternate)]
-    mails = [notify.alternate_called(member_invitation, alternate)]
+        return [("unrepresented", member_invitation.id, alternate.id)]
+    notices = [("alternate_called", member_invitation.id, alternate.id, alternate.releases)]
     if meeting.status is MeetingStatus.invited:
-        mails.append(notify.invitation(alternate, updated=False))
-    return mails
+        notices.append(("invitation", alternate.id, alternate.releases))
+    return notices
 
 
 def _alternate_invitation(meeting: Meeting, person, member_invitation: Invitation) -> Invitation:
@@ -204,13 +207,14 @@ def release_alternate(member_invitation: Invitation) -> list:
         return []
     had_declined = alternate.status is InvitationStatus.declined
     alternate.status = InvitationStatus.replaced
+    alternate.releases += 1
     db.session.flush()
-    if had_declined or not notify.has_invitation_mail(alternate):
-        return []
-    return [notify.cancellation(alternate, "alternate_released")]
+    if had_declined:
+        return []  # they said no already: nothing in their calendar to take back
+    return [("release", alternate.id, alternate.releases)]
 
 
-def _alternate_name(invitation: Invitation) -> str | None:
+def alternate_name(invitation: Invitation) -> str | None:
     """Return the name of the alternate called in for INVITATION, for the confirmation."""
     if invitation.role is not InvitationRole.member:
         return None

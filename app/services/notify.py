@@ -53,14 +53,10 @@ def invitation(inv: Invitation, updated: bool, info=None, ledger: LedgerView | N
     """Queue the invitation (or its update) for the meeting's current SEQUENCE."""
     meeting = inv.meeting
     # A withdrawn-then-revived alternate needs the REQUEST again at the same SEQUENCE.
-    if ledger is not None:
-        round_ = ledger.count(inv.id, "alternate_released")
-    else:
-        round_ = _count(inv.id, "alternate_released")
-    key = f"invitation:{inv.id}:{meeting.sequence}:{round_}"
+    key = f"invitation:{inv.id}:{meeting.sequence}:{inv.releases}"
     if ledger.has(key) if ledger is not None else outbound.find(key):
         return None
-    info = _personal_sequence(info or meeting_info(meeting), round_)
+    info = _personal_sequence(info or meeting_info(meeting), inv.releases)
     message = compose.compose_invitation(
         forum_info(meeting.forum), info, recipient_info(inv.person, inv),
         inv.reply_token, updated=updated and info.sequence > 0)
@@ -77,14 +73,17 @@ def _personal_sequence(info, releases: int, cancelling: bool = False):
     return replace(info, sequence=info.sequence + 2 * releases + (1 if cancelling else 0))
 
 
-def cancellation(inv: Invitation, kind: str):
-    """Queue a CANCEL: the meeting is off, or the alternate is no longer needed."""
+def cancellation(inv: Invitation, kind: str, release: int | None = None):
+    """Queue a CANCEL: the meeting is off, or (RELEASE-th time) the alternate is not needed."""
     meeting = inv.meeting
-    round_ = _count(inv.id, "alternate_released")
-    key = f"{kind}:{inv.id}:{meeting.sequence}:{round_}"
+    if kind == "alternate_released":
+        key = f"{kind}:{inv.id}:{release}"
+        info = _personal_sequence(meeting_info(meeting), release - 1, cancelling=True)
+    else:
+        key = f"{kind}:{inv.id}:{meeting.sequence}"
+        info = _personal_sequence(meeting_info(meeting), inv.releases)
     if outbound.find(key):
         return None
-    info = _personal_sequence(meeting_info(meeting), round_, kind == "alternate_released")
     message = compose.compose_cancellation(
         forum_info(meeting.forum), info, recipient_info(inv.person, inv),
         inv.reply_token, reason=meeting.cancel_reason, kind=kind)
@@ -92,9 +91,9 @@ def cancellation(inv: Invitation, kind: str):
     return _queue(inv, key, message, ledger_kind)
 
 
-def alternate_called(member: Invitation, alternate: Invitation):
-    """Tell the member that their alternate has been called in."""
-    key = f"alternate_called:{member.id}:{alternate.id}:{_count(alternate.id, 'invitation')}"
+def alternate_called(member: Invitation, alternate: Invitation, round_: int = 0):
+    """Tell the member that their alternate has been called in (the ROUND_-th time)."""
+    key = f"alternate_called:{member.id}:{alternate.id}:{round_}"
     if outbound.find(key):
         return None
     message = compose_notices.compose_alternate_called(
@@ -122,16 +121,17 @@ def unrepresented(member: Invitation, alternate: Invitation | None):
     return _queue(member, key, message, "unrepresented")
 
 
-def confirmation(inv: Invitation, alternate_name: str | None):
-    """Confirm a recorded answer, unless the address bounces or we confirmed just now."""
-    if inv.person.is_bouncing:
+def confirmation(inv: Invitation, alternate_name: str | None, stamp: str = ""):
+    """Confirm the answer recorded at STAMP, unless the address bounces or we confirmed
+    just now."""
+    key = f"confirmation:{inv.id}:{stamp}"
+    if inv.person.is_bouncing or outbound.find(key):
         return None
     last = db.session.scalar(
         select(func.max(OutboundMessage.created_dt)).filter_by(invitation_id=inv.id,
                                                               kind="confirmation"))
     if last is not None and utcnow() - last < CONFIRMATION_INTERVAL:
         return None
-    key = f"confirmation:{inv.id}:{_count(inv.id, 'confirmation')}"
     message = compose_notices.compose_rsvp_confirmation(
         forum_info(inv.meeting.forum), meeting_info(inv.meeting),
         recipient_info(inv.person, inv), inv.status.value, alternate_name)
@@ -159,3 +159,10 @@ def final_agenda(inv: Invitation, info=None):
                                            info or meeting_info(meeting),
                                            recipient_info(inv.person, inv))
     return _queue(inv, key, message, "final_agenda")
+
+
+def invitation_mail_in_round(inv: Invitation, round_: int) -> bool:
+    """Tell whether INV got an invitation mail in its ROUND_ (between withdrawals)."""
+    pattern = f"invitation:{inv.id}:%:{round_}"
+    stmt = select(func.count(OutboundMessage.id)).where(OutboundMessage.dedupe_key.like(pattern))
+    return (db.session.scalar(stmt) or 0) > 0

@@ -116,15 +116,15 @@ def answer(slug: str, message_id: int) -> Response:
         flash(_("Choose an invitation."), "error")
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     try:
-        rows = invitations.record_answer(invitation, request.form.get("answer", ""),
-                                         AnswerChannel.mail, actor=actor())
+        notices = invitations.record_answer(invitation, request.form.get("answer", ""),
+                                            AnswerChannel.mail, actor=actor())
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     message.invitation_id, message.state = invitation.id, InboundState.applied
     message.reason = f"{message.reason or ''}; counted by {actor()}".strip("; ")
     db.session.commit()
-    jobs.send_rows(rows)
+    jobs.notify_later(notices)
     flash(_("Answer recorded for %(name)s.", name=invitation.person.name), "info")
     return redirect(url_for("mailbox.index", slug=slug, show="review"))
 

@@ -206,14 +206,14 @@ def record(slug: str, meeting_id: int, invitation_id: int) -> Response:
         flash(_("The answer could not be recorded."), "error")
     else:
         try:
-            rows = invitations.record_answer(invitation, form.answer.data,
-                                             AnswerChannel.secretary, form.comment.data or None,
-                                             actor=actor())
+            notices = invitations.record_answer(invitation, form.answer.data,
+                                                AnswerChannel.secretary,
+                                                form.comment.data or None, actor=actor())
         except ServiceError as exc:
             flash(str(exc.message), "error")
         else:
             db.session.commit()
-            jobs.send_rows(rows)
+            jobs.notify_later(notices)
             flash(_("Answer recorded for %(name)s.", name=invitation.person.name), "info")
     return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id) + "#answers")
 

@@ -42,13 +42,13 @@ def answer(token: str):
         if request.method == "POST" and form.validate_on_submit():
             choice = request.form.get("answer", "")
             try:
-                rows = invitations.record_answer(invitation, choice, AnswerChannel.link,
-                                                 actor=invitation.person.email)
+                notices = invitations.record_answer(invitation, choice, AnswerChannel.link,
+                                                    actor=invitation.person.email)
             except ServiceError as exc:
                 error = str(exc.message)
             else:
                 db.session.commit()
-                jobs.send_rows(rows)
+                jobs.notify_later(notices)
                 recorded = choice
         closed = invitation.status is InvitationStatus.replaced or (
             invitation.meeting.status.value in ("cancelled", "held", "minutes_sent"))
