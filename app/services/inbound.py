@@ -26,7 +26,7 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, audit, invitations, notify_agenda
+from app.services import agenda, audit, invitations
 from app.services.errors import ServiceError
 from app.services.mailcontext import context_for
 
@@ -153,10 +153,7 @@ def _apply_rsvp(forum: Forum, message: InboundMessage, decision: Decision) -> li
         _finish(message, InboundState.review, f"{_reasons(decision)}; {exc.message}")
         return []
     _finish(message, InboundState.applied, _reasons(decision))
-    from app import jobs
-
-    # The answer is saved now; composing its mails is left to a job.
-    return [(jobs.send_notices, ([list(n) for n in notices],))] if notices else []
+    return _later(notices)  # the answer is saved now; composing its mails is a job's
 
 
 def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> list:
@@ -164,12 +161,12 @@ def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> 
     item = agenda.from_mail(forum, decision.agenda, decision.sender, decision.sender_name,
                             inbound_id=message.id)
     _finish(message, InboundState.applied, _reasons(decision))
-    return _send([notify_agenda.receipt(item, in_reply_to=decision.message_id)])
+    return _later([("agenda_receipt", item.id, decision.message_id or None)])
 
 
 def _apply_bounce(forum: Forum, message: InboundMessage, decision: Decision) -> list:
     """Mark the failed addresses as bouncing, so no more confirmations go there."""
-    marked, rows = [], []
+    marked, notices = [], []
     for address in decision.bounced_recipients:
         person = db.session.scalars(select(Person).filter_by(
             forum_id=forum.id, email=address.lower())).first()
@@ -177,10 +174,10 @@ def _apply_bounce(forum: Forum, message: InboundMessage, decision: Decision) -> 
             person.bouncing_since, person.bounce_reason = utcnow(), _reasons(decision)[:2000]
             audit.record(forum.id, "mail", "bouncing", person, message=message.id)
             marked.append(person.email)
-            rows.append(notify_agenda.bouncing(forum, person))
+            notices.append(("bouncing", person.id))
     reason = _reasons(decision) + (f"; marked bouncing: {', '.join(marked)}" if marked else "")
     _finish(message, InboundState.applied, reason)
-    return _send(rows)
+    return _later(notices)
 
 
 def _apply_auto_reply(forum: Forum, message: InboundMessage, decision: Decision) -> list:
@@ -195,12 +192,11 @@ def _apply_unknown(forum: Forum, message: InboundMessage, decision: Decision) ->
     return []
 
 
-def _send(rows: list) -> list:
-    """Return the follow-up job that sends ROWS, if any."""
+def _later(notices: list) -> list:
+    """Return the follow-up job that composes and sends NOTICES, if any."""
     from app import jobs
 
-    ids = [row.id for row in rows if row is not None]
-    return [(jobs.send_outbound, (ids,))] if ids else []
+    return [(jobs.send_notices, ([list(n) for n in notices],))] if notices else []
 
 
 APPLY = {

@@ -8,8 +8,15 @@ it still applies.
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import Invitation, InvitationStatus, MeetingStatus, OutboundMessage
-from app.services import invitations, notify
+from app.models import (
+    AgendaItem,
+    Invitation,
+    InvitationStatus,
+    MeetingStatus,
+    OutboundMessage,
+    Person,
+)
+from app.services import invitations, notify, notify_agenda
 
 
 def _live(invitation_id: int, round_: int) -> Invitation | None:
@@ -58,7 +65,23 @@ def release(alternate_id: int, round_: int):
     return notify.cancellation(alternate, "alternate_released", round_)
 
 
+def agenda_receipt(item_id: int, in_reply_to: str | None = None):
+    """Thank the submitter of an agenda item received by mail."""
+    item = db.session.get(AgendaItem, item_id)
+    return notify_agenda.receipt(item, in_reply_to=in_reply_to) if item else None
+
+
+def bouncing(person_id: int):
+    """Tell the secretary that mail to a person bounces."""
+    person = db.session.get(Person, person_id)
+    if person is None or person.bouncing_since is None:
+        return None
+    return notify_agenda.bouncing(person.forum, person)
+
+
 HANDLERS = {
+    "agenda_receipt": agenda_receipt,
+    "bouncing": bouncing,
     "confirmation": confirmation,
     "unrepresented": unrepresented,
     "alternate_called": alternate_called,
