@@ -100,9 +100,10 @@ def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = 
     return row
 
 
-def route(raw: bytes) -> Forum | None:
+def route(raw: bytes, forums: list[Forum] | None = None) -> Forum | None:
     """Return the forum RAW was delivered to; the only forum when just one exists."""
-    forums = list(db.session.scalars(select(Forum)))
+    if forums is None:
+        forums = list(db.session.scalars(select(Forum)))
     addresses = delivered_to(raw)
     for forum in forums:
         if {forum.sender_address.lower(), forum.agenda_address.lower()} & set(addresses):
@@ -114,12 +115,13 @@ def process(message: InboundMessage) -> list:
     """Decide MESSAGE and apply what it says; return follow-up jobs for after the commit."""
     if message.state is not InboundState.received:
         return []
-    forum = route(message.raw)
+    forums, raw = list(db.session.scalars(select(Forum))), message.raw
+    forum = route(raw, forums)
     if forum is None:
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []
     message.forum_id = forum.id
-    decision = decide(message.raw, context_for(forum))
+    decision = decide(raw, context_for(forum, forums))
     message.decision, message.kind, message.rsvp = decision.to_dict(), decision.kind, decision.rsvp
     message.sender = decision.sender or message.sender
     message.subject = decision.subject or message.subject

@@ -102,9 +102,10 @@ def own_addresses(forums: list[Forum]) -> frozenset[str]:
     return frozenset(found)
 
 
-def context_for(forum: Forum) -> MailContext:
-    """Return the pipeline's context for FORUM."""
-    all_forums = list(db.session.scalars(select(Forum)))
+def context_for(forum: Forum, all_forums: list[Forum] | None = None) -> MailContext:
+    """Return the pipeline's context for FORUM (ALL_FORUMS: every forum, if already loaded)."""
+    if all_forums is None:
+        all_forums = list(db.session.scalars(select(Forum)))
     return MailContext(
         sender_address=forum.sender_address.lower(),
         agenda_address=forum.agenda_address.lower(),
