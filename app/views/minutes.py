@@ -70,16 +70,12 @@ def approve(slug: str, meeting_id: int) -> Response:
     """Approve the minutes."""
     try:
         _forum, _meeting, minutes = _load(slug, meeting_id)
-    except ServiceError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
-    if FlaskForm().validate_on_submit():
-        try:
+        if FlaskForm().validate_on_submit():
             minutes_service.approve(minutes, actor())
             db.session.commit()
             flash(_("The minutes are approved."), "info")
-        except ServiceError as exc:
-            flash(str(exc.message), "error")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
     return redirect(url_for("minutes.edit", slug=slug, meeting_id=meeting_id))
 
 
@@ -89,16 +85,11 @@ def send(slug: str, meeting_id: int) -> Response:
     """Send the approved minutes to every member, alternate and guest."""
     try:
         _forum, _meeting, minutes = _load(slug, meeting_id)
-    except ServiceError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
-    if FlaskForm().validate_on_submit():
-        try:
+        if FlaskForm().validate_on_submit():
             rows = minutes_service.queue_sending(minutes, actor())
-        except ServiceError as exc:
-            flash(str(exc.message), "error")
-        else:
             db.session.commit()
             jobs.send_rows(rows)
             flash(_("The minutes are being sent to %(n)d people.", n=len(rows)), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
     return redirect(url_for("minutes.edit", slug=slug, meeting_id=meeting_id))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import InboundState, MailboxState, OutboundMessage
+from app.models import AgendaItem, InboundState, MailboxState
 from tests.workers.conftest import append_all, folder_uids, stored, wait_for
 from tests.workers.messages import oversized, sample
 from workers.imap import ImapWorker
@@ -88,10 +88,11 @@ def test_followups_are_enqueued_after_the_commit(
     seen: list[tuple[list, int]] = []
 
     def enqueue_all(followups):
-        ids = [i for _func, args in followups for i in args[0]]
+        # Each follow-up names the agenda item whose receipt a job will compose.
+        ids = [notice[1] for _func, args in followups for notice in args[0]]
         with db.engine.connect() as other:  # another connection sees only what is committed
-            visible = other.scalar(select(func.count(OutboundMessage.id))
-                                   .where(OutboundMessage.id.in_(ids)))
+            visible = other.scalar(select(func.count(AgendaItem.id))
+                                   .where(AgendaItem.id.in_(ids)))
         seen.append((ids, visible))
 
     monkeypatch.setattr(jobs, "enqueue_all", enqueue_all)
