@@ -25,6 +25,8 @@ ENVIRONMENT = {
     "IMAP_SSL": ("IMAP_SSL", "bool", "Use implicit TLS for IMAP (1/0)."),
     "IMAP_FOLDER": ("IMAP_FOLDER", str, "Folder the worker reads."),
     "IMAP_PROCESSED_FOLDER": ("IMAP_PROCESSED_FOLDER", str, "Folder handled mail moves to."),
+    "IMAP_POLL_SECONDS": ("IMAP_POLL_SECONDS", float,
+                          "Polling interval for servers without IDLE."),
     "MAIL_MAX_BYTES": ("MAIL_MAX_BYTES", int, "Larger inbound mail is quarantined unread."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
 }
