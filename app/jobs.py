@@ -153,8 +153,8 @@ def send_reminders(meeting_id: int, sequence: int) -> int:
     meeting = _current(meeting_id, sequence)
     if meeting is None:
         return 0
-    info = meeting_info(meeting)
-    rows = [notify.reminder(inv, info) for inv in invitations.invitations_of(meeting)
+    info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
+    rows = [notify.reminder(inv, info, ledger) for inv in invitations.invitations_of(meeting)
             if inv.status is InvitationStatus.pending]
     db.session.commit()
     return send_outbound([row.id for row in rows if row is not None])
@@ -165,9 +165,9 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
     meeting = _current(meeting_id, sequence)
     if meeting is None:
         return 0
-    info = meeting_info(meeting)
+    info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
     skip = (InvitationStatus.declined, InvitationStatus.replaced)
-    rows = [notify.final_agenda(inv, info) for inv in invitations.invitations_of(meeting)
+    rows = [notify.final_agenda(inv, info, ledger) for inv in invitations.invitations_of(meeting)
             if inv.status not in skip]
     db.session.commit()
     return send_outbound([row.id for row in rows if row is not None])

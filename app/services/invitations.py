@@ -104,11 +104,15 @@ def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
 
 def queue_cancellations(meeting: Meeting) -> list[OutboundMessage]:
     """Queue a CANCEL for everyone who received an invitation."""
-    return [
-        row for inv in invitations_of(meeting)
-        if inv.status is not InvitationStatus.replaced and notify.has_invitation_mail(inv)
-        for row in [notify.cancellation(inv, "meeting_cancelled")] if row is not None
+    ledger = LedgerView(meeting.id)
+    rows = [
+        notify.cancellation(inv, "meeting_cancelled", ledger=ledger)
+        for inv in invitations_of(meeting)
+        if inv.status is not InvitationStatus.replaced
+        and notify.has_invitation_mail(inv, ledger)
     ]
+    db.session.flush()
+    return [row for row in rows if row is not None]
 
 
 def record_answer(

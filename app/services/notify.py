@@ -49,12 +49,17 @@ def _queue(invitation: Invitation | None, key: str, message, kind: str, meeting=
     return row if created else None
 
 
+def _queued(key: str, ledger: LedgerView | None) -> bool:
+    """Tell whether KEY was queued, from LEDGER when the caller read it already."""
+    return ledger.has(key) if ledger is not None else outbound.find(key) is not None
+
+
 def invitation(inv: Invitation, updated: bool, info=None, ledger: LedgerView | None = None):
     """Queue the invitation (or its update) for the meeting's current SEQUENCE."""
     meeting = inv.meeting
     # A withdrawn-then-revived alternate needs the REQUEST again at the same SEQUENCE.
     key = f"invitation:{inv.id}:{meeting.sequence}:{inv.releases}"
-    if ledger.has(key) if ledger is not None else outbound.find(key):
+    if _queued(key, ledger):
         return None
     info = _personal_sequence(info or meeting_info(meeting), inv.releases)
     message = compose.compose_invitation(
@@ -73,7 +78,8 @@ def _personal_sequence(info, releases: int, cancelling: bool = False):
     return replace(info, sequence=info.sequence + 2 * releases + (1 if cancelling else 0))
 
 
-def cancellation(inv: Invitation, kind: str, release: int | None = None):
+def cancellation(inv: Invitation, kind: str, release: int | None = None,
+                 ledger: LedgerView | None = None):
     """Queue a CANCEL: the meeting is off, or (RELEASE-th time) the alternate is not needed."""
     meeting = inv.meeting
     if kind == "alternate_released":
@@ -82,13 +88,13 @@ def cancellation(inv: Invitation, kind: str, release: int | None = None):
     else:
         key = f"{kind}:{inv.id}:{meeting.sequence}"
         info = _personal_sequence(meeting_info(meeting), inv.releases)
-    if outbound.find(key):
+    if _queued(key, ledger):
         return None
     message = compose.compose_cancellation(
         forum_info(meeting.forum), info, recipient_info(inv.person, inv),
         inv.reply_token, reason=meeting.cancel_reason, kind=kind)
     ledger_kind = "alternate_released" if kind == "alternate_released" else "cancellation"
-    return _queue(inv, key, message, ledger_kind)
+    return _queue(inv, key, message, ledger_kind, ledger=ledger)
 
 
 def alternate_called(member: Invitation, alternate: Invitation, round_: int = 0):
@@ -138,27 +144,27 @@ def confirmation(inv: Invitation, alternate_name: str | None, stamp: str = ""):
     return _queue(inv, key, message, "confirmation")
 
 
-def reminder(inv: Invitation, info=None):
+def reminder(inv: Invitation, info=None, ledger: LedgerView | None = None):
     """Remind someone who has not answered, once per version of the meeting."""
     meeting = inv.meeting
     key = f"reminder:{inv.id}:{meeting.sequence}"
-    if inv.person.is_bouncing or outbound.find(key):
+    if inv.person.is_bouncing or _queued(key, ledger):
         return None
     message = compose.compose_reminder(forum_info(meeting.forum), info or meeting_info(meeting),
                                        recipient_info(inv.person, inv), inv.reply_token)
-    return _queue(inv, key, message, "reminder")
+    return _queue(inv, key, message, "reminder", ledger=ledger)
 
 
-def final_agenda(inv: Invitation, info=None):
+def final_agenda(inv: Invitation, info=None, ledger: LedgerView | None = None):
     """Send the final agenda to someone who is coming or may come."""
     meeting = inv.meeting
     key = f"final_agenda:{inv.id}:{meeting.sequence}"
-    if inv.person.is_bouncing or outbound.find(key):
+    if inv.person.is_bouncing or _queued(key, ledger):
         return None
     message = compose.compose_final_agenda(forum_info(meeting.forum),
                                            info or meeting_info(meeting),
                                            recipient_info(inv.person, inv))
-    return _queue(inv, key, message, "final_agenda")
+    return _queue(inv, key, message, "final_agenda", ledger=ledger)
 
 
 def invitation_mail_in_round(inv: Invitation, round_: int) -> bool:
