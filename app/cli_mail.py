@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.mail.context import MailContext
@@ -29,16 +30,22 @@ def _read(paths: tuple[str, ...]):
 
 
 def _context(raw: bytes) -> MailContext:
-    """Return the context of the forum RAW was sent to (or a neutral one)."""
+    """Return the context of the forum RAW was sent to, else the demo forum's addresses."""
+    from app import demo
     from app.services.inbound import route
     from app.services.invitations import token_secret
     from app.services.mailcontext import context_for
 
-    forum = route(raw) or db.session.scalars(select(Forum).order_by(Forum.id)).first()
+    try:
+        forum = route(raw) or db.session.scalars(select(Forum).order_by(Forum.id)).first()
+    except SQLAlchemyError:
+        db.session.rollback()
+        forum = None  # no database yet: explain still works, with the demo's addresses
     if forum is not None:
         return context_for(forum)
-    return MailContext(sender_address="", agenda_address="", own_addresses=frozenset(),
-                       token_secret=token_secret())
+    sender, agenda = f"sekretariat@{demo.DOMAIN}", f"dagsorden@{demo.DOMAIN}"
+    return MailContext(sender_address=sender, agenda_address=agenda,
+                       own_addresses=frozenset({sender, agenda}), token_secret=token_secret())
 
 
 def explanation(path: str, raw: bytes) -> dict:

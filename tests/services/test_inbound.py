@@ -198,3 +198,17 @@ def test_mail_ingest_applies(app, runner, invited, tmp_path):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert invited.status is InvitationStatus.accepted
+
+
+def test_mail_explain_works_before_the_database_is_made(app, runner, tmp_path):
+    from app.models import Base
+
+    Base.metadata.drop_all(db.engine)
+    path = tmp_path / "afbud.eml"
+    path.write_bytes(b"From: jens@example.dk\r\nTo: sekretariat@samarbejdsforum.test\r\n"
+                     b"Subject: Afbud\r\nMessage-ID: <x1@example.dk>\r\n\r\n\r\n")
+    result = runner.invoke(args=["mail", "explain", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output.strip().splitlines()[-1])
+    assert (found["kind"], found["rsvp"]) == ("rsvp", "declined")
+    Base.metadata.create_all(db.engine)
