@@ -12,7 +12,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import contains_eager, undefer
 from werkzeug.wrappers import Response
 
 from app import jobs
@@ -86,7 +86,9 @@ def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
     """Return invitations to coming meetings, the sender's first."""
     stmt = (select(Invitation).join(Meeting).join(Person, Invitation.person_id == Person.id)
             .where(Meeting.forum_id == forum.id, Meeting.end_dt >= utcnow())
-            .order_by(Meeting.start_dt, Person.name))
+            .order_by(Meeting.start_dt, Person.name)
+            # The page shows each invitation's person and meeting: load them with it.
+            .options(contains_eager(Invitation.person), contains_eager(Invitation.meeting)))
     found = db.session.scalars(stmt).all()
     sender = (message.decision or {}).get("sender", "").lower()
     return sorted(found, key=lambda i: i.person.email != sender)
