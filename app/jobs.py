@@ -74,37 +74,42 @@ def send_notices(notices: list) -> int:
 
 def send_outbound(ids: list[int]) -> int:
     """Send the queued messages among IDS, within each forum's rate; return how many left."""
-    rows = outbound.due(ids=ids)
+    messages = outbound.pending(ids)
     sent = 0
-    for forum_id in sorted({row.forum_id for row in rows}):
+    for forum_id in sorted({message.forum_id for message in messages}):
         sent += _deliver(db.session.get(Forum, forum_id),
-                         [row for row in rows if row.forum_id == forum_id])
+                         [message for message in messages if message.forum_id == forum_id])
     db.session.remove()
     return sent
 
 
-def _deliver(forum: Forum, rows: list[OutboundMessage]) -> int:
-    """Send ROWS of one forum on one connection, committing after each message."""
-    budget = forum.send_per_minute - outbound.sent_last_minute(forum.id)
-    batch, later = rows[:max(budget, 0)], rows[max(budget, 0):]
+def _deliver(forum: Forum, messages: list[outbound.Pending]) -> int:
+    """Send MESSAGES of one forum on one connection, committing after each message."""
+    sender, budget = forum.sender_address, forum.send_per_minute
+    budget -= outbound.sent_last_minute(forum.id)
+    batch, later = messages[:max(budget, 0)], messages[max(budget, 0):]
     if later:
         # The forum's mailbox allows only so many a minute: the rest waits its turn.
-        rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [r.id for r in later],
+        rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [m.id for m in later],
                             retry=_retry())
     sent = 0
-    with transport() as mailer:
-        for row in batch:
+    # The session's reads are done: end its transaction, and mark on a connection
+    # held for the whole batch, committing after every message.
+    db.session.commit()
+    with db.engine.connect() as ledger, transport() as mailer:
+        for message in batch:
             try:
-                mailer.send(row.raw, forum.sender_address, row.recipient)
+                mailer.send(message.raw, sender, message.recipient)
             except SendError as exc:
-                outbound.mark_failed(row, str(exc), exc.permanent)
-                db.session.commit()
-                log.warning("Not sent %s to %s: %s", row.kind, row.recipient, exc)
+                outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
+                ledger.commit()
+                log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)
                 if not exc.permanent:
                     raise  # RQ retries the job; sent rows are skipped next time
                 continue
-            outbound.mark_sent(row)
-            db.session.commit()
+            # Committed before the next message: a crash re-sends at most this one.
+            outbound.mark_sent(ledger, message.id)
+            ledger.commit()
             sent += 1
     return sent
 

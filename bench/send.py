@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/send.py [--forums 50] [--people 20]
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import smtplib
 import sys
@@ -75,6 +76,9 @@ def main() -> None:
     parser.add_argument("--forums", type=int, default=50)
     parser.add_argument("--people", type=int, default=20)
     args = parser.parse_args()
+    # The RQ worker turns on INFO logging; aiosmtpd would then log every SMTP line of
+    # both loops, and measure the logger instead of the mail path.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     redis, server = TestRedis(), SMTPServer().start()
     folder = tempfile.mkdtemp(prefix="forumpost-bench-")
     url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.db")

@@ -8,6 +8,7 @@ callers import every compose_<event>() from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -75,6 +76,45 @@ def _set_reply_to(msg: EmailMessage, forum: ForumInfo, token: str) -> None:
     msg["Reply-To"] = Address(one_line(forum.name), addr_spec=address)
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationContent:
+    """What an invitation says to one recipient, before it becomes MIME."""
+
+    lang: str
+    subject: str
+    text: str
+    html: str
+    calendar: str
+
+
+def invitation_content(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    recipient: RecipientInfo,
+    token: str,
+    method: str = "REQUEST",
+    *,
+    updated: bool = False,
+    now: datetime,
+) -> InvitationContent:
+    """Return the subject, bodies and calendar of an invitation to RECIPIENT."""
+    if method not in ("REQUEST", "PUBLISH"):
+        raise ValueError(f"an invitation is a REQUEST or PUBLISH, not {method!r}")
+    if updated and meeting.sequence < 1:
+        # Calendars ignore an update whose SEQUENCE is not above the original's.
+        raise ValueError("an updated invitation needs the meeting's sequence incremented")
+    lang = mail_language(forum, recipient)
+    context = _context(
+        forum, meeting, recipient, lang, updated=updated, answer_url=answer_url(forum, token)
+    )
+    key = "invitation_updated" if updated else "invitation"
+    line = subject(key, lang, title=meeting.title, date=context["short_date"])
+    text, html = render_pair("invitation", context)
+    description = template_env().get_template("_description.txt").render(context).strip()
+    ics = build_calendar(forum, meeting, recipient, method, description, now)
+    return InvitationContent(lang, line, text, html, ics)
+
+
 def compose_invitation(
     forum: ForumInfo,
     meeting: MeetingInfo,
@@ -87,23 +127,14 @@ def compose_invitation(
     message_id: str | None = None,
 ) -> EmailMessage:
     """Compose an invitation (or, with UPDATED, its change) with an iMIP calendar part."""
-    if method not in ("REQUEST", "PUBLISH"):
-        raise ValueError(f"an invitation is a REQUEST or PUBLISH, not {method!r}")
-    if updated and meeting.sequence < 1:
-        # Calendars ignore an update whose SEQUENCE is not above the original's.
-        raise ValueError("an updated invitation needs the meeting's sequence incremented")
-    lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
-    context = _context(
-        forum, meeting, recipient, lang, updated=updated, answer_url=answer_url(forum, token)
-    )
-    key = "invitation_updated" if updated else "invitation"
-    msg = _start(forum, recipient, key, context, stamp)
+    stamp = Stamp.make(forum, now, message_id)
+    content = invitation_content(forum, meeting, recipient, token, method, updated=updated,
+                                 now=stamp.now)
+    msg = new_message(forum, recipient_address(recipient), content.subject, stamp)
     _set_reply_to(msg, forum, token)
-    set_bodies(msg, *render_pair("invitation", context))
-    description = template_env().get_template("_description.txt").render(context).strip()
-    ics = build_calendar(forum, meeting, recipient, method, description, stamp.now)
-    add_calendar(msg, ics, method)
-    return seal(msg, stamp, lang)
+    set_bodies(msg, content.text, content.html)
+    add_calendar(msg, content.calendar, method)
+    return seal(msg, stamp, content.lang)
 
 
 def compose_cancellation(

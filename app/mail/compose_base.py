@@ -141,7 +141,7 @@ def thread_to(msg: EmailMessage, in_reply_to: str | None) -> None:
         msg["References"] = in_reply_to
 
 
-def _text_cte(text: str) -> str:
+def text_cte(text: str) -> str:
     """Return 7bit for short ASCII lines, else quoted-printable (never raw 8bit)."""
     lines = text.splitlines()
     if text.isascii() and all(len(line) <= _PLAIN_LINE_LIMIT for line in lines):
@@ -151,8 +151,8 @@ def _text_cte(text: str) -> str:
 
 def set_bodies(msg: EmailMessage, text: str, html: str) -> None:
     """Make MSG multipart/alternative with TEXT and HTML bodies."""
-    msg.set_content(text, subtype="plain", charset="utf-8", cte=_text_cte(text))
-    msg.add_alternative(html, subtype="html", charset="utf-8", cte=_text_cte(html))
+    msg.set_content(text, subtype="plain", charset="utf-8", cte=text_cte(text))
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte=text_cte(html))
 
 
 def add_calendar(msg: EmailMessage, ics: str, method: str) -> None:
@@ -168,15 +168,20 @@ def seal(msg: EmailMessage, stamp: Stamp, lang: str) -> EmailMessage:
     # Set last: set_content() drops every Content-* header, and add_attachment()
     # moves them into the inner part.
     msg["Content-Language"] = lang
-    # "=_" cannot occur in base64 or quoted-printable text, and the digest of a
-    # unique Message-ID makes a clash with a 7bit body practically impossible.
-    digest = hashlib.sha256(stamp.message_id.encode()).hexdigest()[:24]
+    digest = boundary_digest(stamp.message_id)
     for index, part in enumerate(p for p in msg.walk() if p.is_multipart()):
         part.set_boundary(f"=_{digest}_{index}")
     for part in msg.iter_parts() if msg.is_multipart() else ():
         # add_alternative() stamps MIME-Version on sub-parts; it belongs on the top only.
         _drop_mime_version(part)
     return msg
+
+
+def boundary_digest(message_id: str) -> str:
+    """Return the unique part of the MIME boundaries of the message MESSAGE_ID."""
+    # "=_" cannot occur in base64 or quoted-printable text, and the digest of a
+    # unique Message-ID makes a clash with a 7bit body practically impossible.
+    return hashlib.sha256(message_id.encode()).hexdigest()[:24]
 
 
 def _drop_mime_version(part: EmailMessage) -> None:

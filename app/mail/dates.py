@@ -28,6 +28,7 @@ def _zone(tz: str) -> ZoneInfo:
     return ZoneInfo(tz)
 
 
+@lru_cache(maxsize=256)
 def format_meeting_time(start: datetime, end: datetime, tz: str, locale: str) -> str:
     """Return "tirsdag den 8. december 2026 kl. 16.00–18.00" for a meeting."""
     babel_locale, date_format, joiner = _STYLES[language_of(locale)]
@@ -42,6 +43,7 @@ def format_meeting_time(start: datetime, end: datetime, tz: str, locale: str) ->
     return f"{day}{joiner}{start_hm} – {end_day}{joiner}{end_hm}"
 
 
+@lru_cache(maxsize=256)
 def format_meeting_date_short(start: datetime, tz: str, locale: str) -> str:
     """Return the short date of a meeting for subjects: "8. dec. 2026" / "8 Dec 2026"."""
     babel_locale = _STYLES[language_of(locale)][0]

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Parameters, Timezone, vCalAddress
+from icalendar.parser import Contentline
 
 from app.mail.messages import ForumInfo, MeetingInfo, RecipientInfo
 
@@ -107,35 +108,51 @@ def build_calendar(
         raise ValueError(f"unsupported iTIP method {method!r}")
     if method == "PUBLISH":
         return _render(forum, meeting, recipient, method, description, now, whole_meeting)
-    # Sending to a whole forum serialises the same calendar for everyone but one
-    # line: render it once per meeting, then put each recipient's ATTENDEE in.
-    # Only the role shapes the ATTENDEE line besides name and address.
+    # Sending to a whole forum serialises the same calendar for everyone but two
+    # lines: render it once per meeting, then put each recipient's ATTENDEE and
+    # DESCRIPTION (which carries their answer link) in. Only the role shapes the
+    # ATTENDEE line besides name and address.
     stand_in = replace(_STAND_IN, role=recipient.role)
     second = now.replace(microsecond=0)  # DTSTAMP is written to the second anyway
     try:
-        template = _template(forum, meeting, stand_in, method, description, second,
-                             whole_meeting)
+        template = _template(forum, meeting, stand_in, method,
+                             _DESCRIPTION if description else "", second, whole_meeting)
     except TypeError:  # unhashable input (e.g. an agenda list): render directly
         return _render(forum, meeting, recipient, method, description, now, whole_meeting)
-    own, placeholder = _attendee_text(recipient, method), _attendee_text(stand_in, method)
-    return template.replace(placeholder, own, 1)
+    own, placeholder = _attendee_text(recipient, method), _stand_in_text(stand_in, method)
+    calendar = template.replace(placeholder, own, 1)
+    if description:
+        calendar = calendar.replace(_DESCRIPTION_LINE, _content_line("description", description),
+                                    1)
+    return calendar
 
 
 _STAND_IN = RecipientInfo(name="Forumpost Attendee", email="attendee@forumpost.invalid")
+_DESCRIPTION = "forumpost-description-placeholder"
+_DESCRIPTION_LINE = f"DESCRIPTION:{_DESCRIPTION}\r\n"
 
 
 @lru_cache(maxsize=64)
 def _template(forum, meeting, stand_in, method, description, now, whole_meeting) -> str:
-    """Return the calendar rendered for the stand-in attendee."""
+    """Return the calendar rendered for the stand-in attendee and description."""
     return _render(forum, meeting, stand_in, method, description, now, whole_meeting)
+
+
+@lru_cache(maxsize=16)
+def _stand_in_text(stand_in: RecipientInfo, method: str) -> str:
+    """Return the stand-in's ATTENDEE line, which every template of its role carries."""
+    return _attendee_text(stand_in, method)
 
 
 def _attendee_text(recipient: RecipientInfo, method: str) -> str:
     """Return the folded ATTENDEE content line exactly as icalendar writes it."""
-    event = Event()
-    event.add("attendee", attendee(recipient, method))
-    text = event.to_ical().decode("utf-8")
-    return text.split("\r\n", 1)[1].rsplit("END:VEVENT", 1)[0]
+    return _content_line("attendee", attendee(recipient, method))
+
+
+def _content_line(name: str, value) -> str:
+    """Return the folded, escaped content line NAME:VALUE exactly as icalendar writes it."""
+    params = getattr(value, "params", Parameters())
+    return Contentline.from_parts(name.upper(), params, value).to_ical().decode("utf-8") + "\r\n"
 
 
 def _render(

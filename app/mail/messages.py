@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Literal, NamedTuple
 
 Role = Literal["member", "alternate", "guest"]
@@ -57,6 +59,8 @@ class MeetingInfo:
 
     def __post_init__(self) -> None:
         """Refuse naive or reversed times, which would put the meeting at the wrong hour."""
+        # A tuple keeps the record hashable, so a meeting can key the calendar cache.
+        object.__setattr__(self, "agenda", tuple(self.agenda))
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("meeting start and end must be timezone-aware")
         if self.end < self.start:
@@ -74,6 +78,26 @@ class RecipientInfo:
     seat_label: str = ""
     # For an alternate: the name of the member they stand in for.
     stands_in_for: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message ready for the ledger and the wire."""
+
+    message_id: str  # without the angle brackets, as the ledger keeps it
+    recipient: str  # the one address it goes to, lowercased
+    subject: str
+    raw: bytes  # CRLF line ends, as sent
+
+    @classmethod
+    def of(cls, message: EmailMessage) -> Outgoing:
+        """Return the composed MESSAGE, serialised for SMTP."""
+        return cls(
+            message_id=message["Message-ID"].strip().strip("<>"),
+            recipient=message["To"].addresses[0].addr_spec.lower(),
+            subject=str(message["Subject"]),
+            raw=message.as_bytes(policy=SMTP),
+        )
 
 
 class Attachment(NamedTuple):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.mail.merge import InvitationMerge
 from app.mail.tokens import make_token
 from app.models import (
     AnswerChannel,
@@ -24,7 +25,7 @@ from app.models import (
 )
 from app.services import audit, meetings, notify, roster
 from app.services.errors import ServiceError
-from app.services.mailinfo import meeting_info
+from app.services.mailinfo import forum_info, meeting_info
 from app.services.outbound import LedgerView
 
 ANSWERS = {s.value: s for s in (InvitationStatus.accepted, InvitationStatus.declined,
@@ -89,13 +90,15 @@ def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
 def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
     """Queue this SEQUENCE's invitation for everyone still invited; never twice."""
     queued, ledger, info = [], LedgerView(meeting.id), meeting_info(meeting)
+    merge = InvitationMerge(forum_info(meeting.forum))
     for invitation in invitations_of(meeting):
         if invitation.status is InvitationStatus.replaced:
             continue
         first = not notify.has_invitation_mail(invitation, ledger)
         if first and invitation.status is InvitationStatus.declined:
             continue  # declined before anything was sent: the alternate goes instead
-        row = notify.invitation(invitation, updated=not first, info=info, ledger=ledger)
+        row = notify.invitation(invitation, updated=not first, info=info, ledger=ledger,
+                                merge=merge)
         if row is not None:
             queued.append(row)
     db.session.flush()

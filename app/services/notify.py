@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.mail import compose, compose_notices
+from app.mail.merge import InvitationMerge
 from app.models import Invitation, OutboundMessage, utcnow
 from app.services import outbound
 from app.services.mailinfo import forum_info, meeting_info, recipient_info
@@ -54,17 +55,22 @@ def _queued(key: str, ledger: LedgerView | None) -> bool:
     return ledger.has(key) if ledger is not None else outbound.find(key) is not None
 
 
-def invitation(inv: Invitation, updated: bool, info=None, ledger: LedgerView | None = None):
-    """Queue the invitation (or its update) for the meeting's current SEQUENCE."""
+def invitation(inv: Invitation, updated: bool, info=None, ledger: LedgerView | None = None,
+               merge: InvitationMerge | None = None):
+    """Queue the invitation (or its update) for the meeting's current SEQUENCE.
+
+    A batch passes one MERGE for the meeting, which composes each kind of
+    invitation once and personalises the copies.
+    """
     meeting = inv.meeting
     # A withdrawn-then-revived alternate needs the REQUEST again at the same SEQUENCE.
     key = f"invitation:{inv.id}:{meeting.sequence}:{inv.releases}"
     if _queued(key, ledger):
         return None
     info = _personal_sequence(info or meeting_info(meeting), inv.releases)
-    message = compose.compose_invitation(
-        forum_info(meeting.forum), info, recipient_info(inv.person, inv),
-        inv.reply_token, updated=updated and info.sequence > 0)
+    merge = merge or InvitationMerge(forum_info(meeting.forum))
+    message = merge.invitation(info, recipient_info(inv.person, inv), inv.reply_token,
+                               updated=updated and info.sequence > 0)
     return _queue(inv, key, message, "invitation", ledger=ledger)
 
 

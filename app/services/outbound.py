@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email.message import EmailMessage
-from email.policy import SMTP
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from app.extensions import db
+from app.mail.messages import Outgoing
 from app.models import Forum, OutboundMessage, OutboundState, utcnow
 
 
@@ -20,7 +21,7 @@ def find(dedupe_key: str) -> OutboundMessage | None:
 def queue(
     forum: Forum,
     dedupe_key: str,
-    message: EmailMessage,
+    message: EmailMessage | Outgoing,
     kind: str,
     invitation_id: int | None = None,
     meeting_id: int | None = None,
@@ -33,14 +34,15 @@ def queue(
     existing = None if known_new else find(dedupe_key)
     if existing is not None:
         return existing, False
+    out = message if isinstance(message, Outgoing) else Outgoing.of(message)
     row = OutboundMessage(
         forum_id=forum.id,
         dedupe_key=dedupe_key,
-        message_id=message["Message-ID"].strip().strip("<>"),
-        recipient=_recipient(message),
+        message_id=out.message_id,
+        recipient=out.recipient,
         kind=kind,
-        subject=str(message["Subject"]),
-        raw=message.as_bytes(policy=SMTP),
+        subject=out.subject,
+        raw=out.raw,
         state=OutboundState.queued,
         invitation_id=invitation_id,
         meeting_id=meeting_id,
@@ -49,21 +51,6 @@ def queue(
     if not known_new:
         db.session.flush()  # a batch flushes once, at its commit
     return row, True
-
-
-def _recipient(message: EmailMessage) -> str:
-    """Return the single address MESSAGE is to."""
-    return message["To"].addresses[0].addr_spec.lower()
-
-
-def due(forum_id: int | None = None, ids: list[int] | None = None) -> list[OutboundMessage]:
-    """Return queued messages, oldest first (optionally of one forum, or these ids)."""
-    stmt = select(OutboundMessage).filter_by(state=OutboundState.queued)
-    if forum_id is not None:
-        stmt = stmt.filter_by(forum_id=forum_id)
-    if ids is not None:
-        stmt = stmt.where(OutboundMessage.id.in_(ids))
-    return list(db.session.scalars(stmt.order_by(OutboundMessage.id)))
 
 
 def sent_last_minute(forum_id: int) -> int:
@@ -77,18 +64,48 @@ def sent_last_minute(forum_id: int) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def mark_sent(row: OutboundMessage) -> None:
-    """Record that the server accepted ROW."""
-    row.state, row.sent_dt, row.error = OutboundState.sent, utcnow(), None
-    row.attempts += 1
+class Pending(NamedTuple):
+    """What sending one queued message needs, read before the first commit expires rows."""
+
+    id: int
+    forum_id: int
+    recipient: str
+    kind: str
+    raw: bytes
 
 
-def mark_failed(row: OutboundMessage, error: str, permanent: bool) -> None:
-    """Record a failed attempt; a permanent failure is not tried again."""
-    row.attempts += 1
-    row.error = error[:2000]
-    if permanent:
-        row.state = OutboundState.failed
+def pending(ids: list[int]) -> list[Pending]:
+    """Return the still-queued messages among IDS, oldest first."""
+    columns = (OutboundMessage.id, OutboundMessage.forum_id, OutboundMessage.recipient,
+               OutboundMessage.kind, OutboundMessage.raw)
+    stmt = (select(*columns).where(OutboundMessage.id.in_(ids))
+            .filter_by(state=OutboundState.queued).order_by(OutboundMessage.id))
+    return [Pending(*row) for row in db.session.execute(stmt)]
+
+
+def mark_sent(ledger: Connection, message_id: int) -> None:
+    """Record on LEDGER that the server accepted the message MESSAGE_ID."""
+    ledger.execute(_MARK, {"b_message_id": message_id, "b_state": OutboundState.sent,
+                           "b_sent_dt": utcnow(), "b_error": None})
+
+
+def mark_failed(ledger: Connection, message_id: int, error: str, permanent: bool) -> None:
+    """Record on LEDGER a failed attempt; a permanent failure is not tried again."""
+    ledger.execute(_MARK_FAILED, {"b_message_id": message_id, "b_error": error[:2000],
+                                  "b_state": OutboundState.failed if permanent
+                                  else OutboundState.queued})
+
+
+# A batch marks each message and commits on a connection it holds throughout
+# (jobs._deliver): through a session, checking a connection out, pinging it and
+# building the statement anew would cost more than the SMTP conversation.
+_TABLE = OutboundMessage.__table__
+_MARK = (update(_TABLE).where(_TABLE.c.id == bindparam("b_message_id"))
+         .values(attempts=_TABLE.c.attempts + 1, state=bindparam("b_state"),
+                 sent_dt=bindparam("b_sent_dt"), error=bindparam("b_error")))
+_MARK_FAILED = (update(_TABLE).where(_TABLE.c.id == bindparam("b_message_id"))
+                .values(attempts=_TABLE.c.attempts + 1, state=bindparam("b_state"),
+                        error=bindparam("b_error")))
 
 
 def requeue(row: OutboundMessage) -> None:

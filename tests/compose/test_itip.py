@@ -161,8 +161,9 @@ def test_unknown_method_is_refused() -> None:
 
 def test_vtimezone_is_cached() -> None:
     vtimezone.cache_clear()
-    for _ in range(3):
-        compose_invitation(FORUM, MEETING, MEMBER, TOKEN)
+    for hour in range(3):
+        # A DTSTAMP of its own makes each calendar a fresh render, not a cached one.
+        compose_invitation(FORUM, MEETING, MEMBER, TOKEN, now=NOW + timedelta(days=100, hours=hour))
     assert vtimezone.cache_info().hits == 2
 
 

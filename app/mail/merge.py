@@ -1,0 +1,175 @@
+"""Mail merge: compose a meeting's invitation once, then personalise a copy per recipient.
+
+Inviting a forum composes the same message twenty times over, differing only in
+the recipient's name and address, their reply token and the Message-ID. Most of
+the cost of compose_invitation() lies in the stdlib's header objects (several
+milliseconds a message), not in what the message says. So the MIME skeleton
+(headers, part headers, boundaries) is composed once by compose_invitation()
+itself, per language, role and body encoding; each copy then gets its own
+headers and bodies, rendered by the same templates and encoded by the same
+stdlib encoders that set_content() uses. A reader sees exactly what
+compose_invitation() would have written (tests/compose/test_merge.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import contentmanager, policy
+from email.headerregistry import Address
+from email.utils import formataddr, make_msgid
+from functools import lru_cache
+
+from app.mail.compose import compose_invitation, invitation_content
+from app.mail.compose_base import boundary_digest, one_line, text_cte
+from app.mail.messages import ForumInfo, MeetingInfo, Outgoing, RecipientInfo
+from app.mail.tokens import reply_address
+
+_POLICY = policy.SMTP
+_TO = "merge-to@forumpost.invalid"
+_REPLY_TO = "merge-reply-to@forumpost.invalid"
+_MESSAGE_ID = "<merge-message-id@forumpost.invalid>"
+_BODY = "forumpost-merge-body-{}"
+_BODIES = 3  # text/plain, text/html, text/calendar, in this order
+_LINE_LIMIT = 78  # the policy's max_line_length: longer header lines get folded
+
+
+@dataclass(frozen=True, slots=True)
+class _Skeleton:
+    """A composed invitation cut at the places that differ per recipient."""
+
+    meeting: MeetingInfo
+    segments: tuple[str, ...]
+    slots: tuple[str, ...]  # what goes between segments[i] and segments[i + 1]
+
+
+class InvitationMerge:
+    """Personalised invitations of one forum, composed at one moment."""
+
+    def __init__(self, forum: ForumInfo, now: datetime | None = None) -> None:
+        self.forum = forum
+        self.now = now or datetime.now(UTC)
+        self._skeletons: dict[tuple, _Skeleton] = {}
+
+    def invitation(
+        self,
+        meeting: MeetingInfo,
+        recipient: RecipientInfo,
+        token: str,
+        *,
+        updated: bool = False,
+        message_id: str | None = None,
+    ) -> Outgoing:
+        """Return the invitation to RECIPIENT, as compose_invitation() would write it."""
+        message_id = message_id or make_msgid(domain=self.forum.msgid_domain)
+        content = invitation_content(self.forum, meeting, recipient, token, updated=updated,
+                                     now=self.now)
+        bodies = (content.text, content.html, content.calendar)
+        ctes = (text_cte(content.text), text_cte(content.html), "base64")
+        fields = {
+            "to": _address_line("To", recipient.name, recipient.email),
+            "reply_to": _reply_to_line(self.forum, token),
+            "message_id": message_id,
+            "digest": boundary_digest(message_id),
+        }
+        if None in fields.values():
+            # An address the fast path cannot write (non-ASCII, very long): compose whole.
+            return self._composed(meeting, recipient, token, updated, message_id)
+        for index, (body, cte) in enumerate(zip(bodies, ctes, strict=True)):
+            fields[f"body{index}"] = _encode(body, cte)
+        skeleton = self._skeleton(meeting, recipient, token, updated, content.lang, ctes)
+        raw = "".join(_interleave(skeleton, fields))
+        return Outgoing(message_id.strip("<>"), recipient.email.strip().lower(), content.subject,
+                      raw.encode("ascii"))
+
+    def _skeleton(self, meeting, recipient, token, updated, lang, ctes) -> _Skeleton:
+        """Return the skeleton for this kind of recipient, composing it the first time."""
+        key = (meeting.uid, meeting.sequence, lang, recipient.role, updated, ctes)
+        skeleton = self._skeletons.get(key)
+        if skeleton is None or skeleton.meeting != meeting:
+            msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
+                                     now=self.now, message_id=_MESSAGE_ID)
+            skeleton = self._skeletons[key] = _cut(msg, meeting)
+        return skeleton
+
+    def _composed(self, meeting, recipient, token, updated, message_id) -> Outgoing:
+        """Return the invitation composed whole, for recipients the merge does not cover."""
+        msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
+                                 now=self.now, message_id=message_id)
+        return Outgoing.of(msg)
+
+
+def _cut(msg, meeting: MeetingInfo) -> _Skeleton:
+    """Return MSG, composed for a stand-in, cut into segments around its personal parts."""
+    msg.replace_header("To", _TO)
+    msg.replace_header("Reply-To", _REPLY_TO)
+    leaves = [part for part in msg.walk() if not part.is_multipart()]
+    if len(leaves) != _BODIES:
+        raise ValueError(f"an invitation has {_BODIES} parts, this one {len(leaves)}")
+    for index, part in enumerate(leaves):
+        part.set_payload(_BODY.format(index) + "\n")
+    text = msg.as_bytes(policy=_POLICY).decode("ascii")
+    markers = {
+        f"To: {_TO}\r\n": "to",
+        f"Reply-To: {_REPLY_TO}\r\n": "reply_to",
+        _MESSAGE_ID: "message_id",
+        boundary_digest(_MESSAGE_ID): "digest",
+        **{_BODY.format(index) + "\r\n": f"body{index}" for index in range(_BODIES)},
+    }
+    pattern = re.compile("|".join(re.escape(marker) for marker in markers))
+    pieces = pattern.split(text)
+    slots = tuple(markers[found] for found in pattern.findall(text))
+    return _Skeleton(meeting, tuple(pieces), slots)
+
+
+def _interleave(skeleton: _Skeleton, fields: dict[str, str]):
+    """Yield the skeleton's segments with FIELDS filled in between them."""
+    yield skeleton.segments[0]
+    for slot, segment in zip(skeleton.slots, skeleton.segments[1:], strict=True):
+        yield fields[slot]
+        yield segment
+
+
+def _address_line(header: str, name: str, address: str) -> str | None:
+    """Return the header line "HEADER: name <address>", or None for a non-ASCII address."""
+    address = address.strip()
+    if not address.isascii():
+        return None
+    # formataddr() quotes specials and RFC 2047-encodes a non-ASCII name, as the
+    # policy does; only a line that needs folding is left to the policy's folder.
+    line = f"{header}: {formataddr((one_line(name), address), 'utf-8')}"
+    if len(line) <= _LINE_LIMIT:
+        return line + "\r\n"
+    return _folded(header, name, address)
+
+
+def _folded(header: str, name: str, address: str) -> str:
+    """Return the header line folded by the policy itself."""
+    value = Address(one_line(name), addr_spec=address)
+    return _POLICY.fold(*_POLICY.header_store_parse(header, value))
+
+
+@lru_cache(maxsize=256)
+def _reply_to_shape(name: str, sender: str, token_length: int) -> tuple[str, str]:
+    """Return the folded Reply-To line around a token of TOKEN_LENGTH, cut at the token."""
+    # Tokens are [0-9a-z] of a known length, so the line folds the same way for
+    # every token of that length: fold once, then put each token in.
+    stand_in = "z" * token_length
+    line = _folded("Reply-To", name, reply_address(sender, stand_in))
+    at = line.index(f"+{stand_in}@") + 1
+    return line[:at], line[at + token_length:]
+
+
+def _reply_to_line(forum: ForumInfo, token: str) -> str | None:
+    """Return the Reply-To line that routes answers to TOKEN's sub-address."""
+    if not (forum.sender_address.isascii() and token.isascii()):
+        return None
+    head, tail = _reply_to_shape(forum.name, forum.sender_address, len(token))
+    return head + token + tail
+
+
+def _encode(body: str, cte: str) -> str:
+    """Return BODY encoded with CTE exactly as set_content() does, with CRLF line ends."""
+    _, payload = contentmanager._encode_text(body, "utf-8", cte, _POLICY)
+    return payload.replace("\n", "\r\n")

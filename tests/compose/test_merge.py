@@ -1,0 +1,129 @@
+"""The mail merge writes what compose_invitation() writes, as a reader sees it."""
+
+from __future__ import annotations
+
+import email
+from dataclasses import replace
+from email import policy
+from email.policy import SMTP
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.mail.compose import compose_invitation
+from app.mail.merge import InvitationMerge
+from app.mail.tokens import make_token
+from tests.compose.cases import (
+    ALTERNATE,
+    ALTERNATE_EN,
+    FORUM,
+    FORUM_EN,
+    GUEST,
+    MEETING,
+    MEMBER,
+    MEMBER_EN,
+    MOVED,
+    MSGID,
+    NOW,
+    SECRET,
+    TOKEN,
+)
+
+
+def _composed(forum, meeting, recipient, token, updated=False, message_id=MSGID) -> bytes:
+    """Return the reference: the invitation composed whole."""
+    msg = compose_invitation(forum, meeting, recipient, token, updated=updated, now=NOW,
+                             message_id=message_id)
+    return msg.as_bytes(policy=SMTP)
+
+
+def _read(raw: bytes) -> list[tuple]:
+    """Return what a reader sees in RAW: every header, decoded, and every part's content."""
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    seen = [tuple((name, str(value)) for name, value in msg.items())]
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        seen.append((part.get_content_type(), part.get_params(),
+                     part["Content-Transfer-Encoding"], part.get_content()))
+    return seen
+
+
+RECIPIENTS = [MEMBER, MEMBER_EN, ALTERNATE, ALTERNATE_EN, GUEST]
+
+
+@pytest.mark.parametrize("recipient", RECIPIENTS, ids=lambda r: f"{r.role}-{r.name}")
+@pytest.mark.parametrize("forum", [FORUM, FORUM_EN], ids=["da", "en"])
+def test_merged_reads_as_composed(forum, recipient) -> None:
+    merged = InvitationMerge(forum, NOW).invitation(MEETING, recipient, TOKEN, message_id=MSGID)
+    assert _read(merged.raw) == _read(_composed(forum, MEETING, recipient, TOKEN))
+
+
+@pytest.mark.parametrize("recipient", [MEMBER, ALTERNATE, MEMBER_EN])
+def test_merged_is_byte_for_byte_the_composed_for_ascii_names(recipient) -> None:
+    merged = InvitationMerge(FORUM, NOW).invitation(MEETING, recipient, TOKEN, message_id=MSGID)
+    assert merged.raw == _composed(FORUM, MEETING, recipient, TOKEN)
+
+
+def test_an_update_merges_as_composed() -> None:
+    merged = InvitationMerge(FORUM, NOW).invitation(MOVED, MEMBER, TOKEN, updated=True,
+                                                    message_id=MSGID)
+    assert merged.raw == _composed(FORUM, MOVED, MEMBER, TOKEN, updated=True)
+    assert merged.subject.startswith("Ændret:")
+
+
+def test_one_merge_serves_a_whole_forum_each_their_own() -> None:
+    merge = InvitationMerge(FORUM, NOW)
+    people = [replace(MEMBER, name=f"Medlem {n}", email=f"m{n}@example.dk") for n in range(5)]
+    people += [replace(ALTERNATE, name=f"Suppleant {n}", email=f"s{n}@example.dk")
+               for n in range(3)]
+    for number, person in enumerate(people):
+        token, msgid = make_token(number * 977, SECRET), f"<m{number}@samarbejdsforum.test>"
+        merged = merge.invitation(MEETING, person, token, message_id=msgid)
+        assert merged.raw == _composed(FORUM, MEETING, person, token, message_id=msgid)
+        assert merged.message_id == msgid.strip("<>")
+        assert merged.recipient == person.email
+
+
+def test_a_changed_meeting_is_not_served_from_the_old_skeleton() -> None:
+    merge = InvitationMerge(FORUM, NOW)
+    merge.invitation(MEETING, MEMBER, TOKEN, message_id=MSGID)
+    elsewhere = replace(MEETING, location="Vesterbro Bibliotek")
+    merged = merge.invitation(elsewhere, MEMBER, TOKEN, message_id=MSGID)
+    assert merged.raw == _composed(FORUM, elsewhere, MEMBER, TOKEN)
+
+
+def test_fresh_message_ids_differ_and_shape_the_boundaries() -> None:
+    merge = InvitationMerge(FORUM, NOW)
+    first, second = (merge.invitation(MEETING, MEMBER, TOKEN) for _ in range(2))
+    assert first.message_id != second.message_id
+    for merged in (first, second):
+        msg = email.message_from_bytes(merged.raw, policy=policy.default)
+        assert msg["Message-ID"] == f"<{merged.message_id}>"
+        boundaries = {part.get_boundary() for part in msg.walk() if part.is_multipart()}
+        assert len(boundaries) == 1
+        assert all(msg.get_boundary() in merged.raw.decode() for _ in boundaries)
+
+
+def test_a_non_ascii_address_is_composed_whole() -> None:
+    person = replace(MEMBER, email="mette@københavn.dk")
+    merged = InvitationMerge(FORUM, NOW).invitation(MEETING, person, TOKEN, message_id=MSGID)
+    assert merged.raw == _composed(FORUM, MEETING, person, TOKEN)
+
+
+_NAME = st.text(
+    alphabet=st.sampled_from("abcæøåABCÆØÅéü -'.,\"()<>@;:\\"), min_size=1, max_size=90
+).filter(lambda name: name.strip())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_NAME, number=st.integers(min_value=0, max_value=36**9),
+       role=st.sampled_from(["member", "alternate", "guest"]),
+       language=st.sampled_from([None, "da", "en"]))
+def test_any_name_and_token_read_as_composed(name, number, role, language) -> None:
+    person = replace(ALTERNATE if role == "alternate" else MEMBER, name=name, role=role,
+                     language=language)
+    token = make_token(number, SECRET)
+    merged = InvitationMerge(FORUM, NOW).invitation(MEETING, person, token, message_id=MSGID)
+    assert _read(merged.raw) == _read(_composed(FORUM, MEETING, person, token))
