@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import contentmanager, policy
 from email.headerregistry import Address
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from app.mail.compose import compose_invitation, invitation_content
 from app.mail.compose_base import boundary_digest, one_line, text_cte
@@ -27,21 +28,27 @@ from app.mail.messages import ForumInfo, MeetingInfo, Outgoing, RecipientInfo
 from app.mail.tokens import reply_address
 
 _POLICY = policy.SMTP
-_TO = "merge-to@forumpost.invalid"
-_REPLY_TO = "merge-reply-to@forumpost.invalid"
-_MESSAGE_ID = "<merge-message-id@forumpost.invalid>"
+_LINE_LIMIT = 78  # the policy's max_line_length: longer header lines get folded
 _BODY = "forumpost-merge-body-{}"
 _BODIES = 3  # text/plain, text/html, text/calendar, in this order
-_LINE_LIMIT = 78  # the policy's max_line_length: longer header lines get folded
+# Headers each copy writes for itself; the rest are the same in every invitation.
+_OWN_HEADERS = {"Message-ID": "message_id", "Date": "date", "From": "from", "To": "to",
+                "Subject": "subject", "Reply-To": "reply_to"}
+_SHARED_HEADERS = {"MIME-Version", "Content-Type", "Content-Language"}
 
 
 @dataclass(frozen=True, slots=True)
 class _Skeleton:
-    """A composed invitation cut at the places that differ per recipient."""
+    """A composed invitation cut at the places that differ per copy."""
 
-    meeting: MeetingInfo
     segments: tuple[str, ...]
     slots: tuple[str, ...]  # what goes between segments[i] and segments[i + 1]
+
+
+# One per language and body encoding, for the life of the process: what is left
+# of an invitation once its own headers and bodies are cut out is the same for
+# every forum and meeting.
+_SKELETONS: dict[tuple, _Skeleton] = {}
 
 
 class InvitationMerge:
@@ -50,7 +57,6 @@ class InvitationMerge:
     def __init__(self, forum: ForumInfo, now: datetime | None = None) -> None:
         self.forum = forum
         self.now = now or datetime.now(UTC)
-        self._skeletons: dict[tuple, _Skeleton] = {}
 
     def invitation(
         self,
@@ -62,65 +68,63 @@ class InvitationMerge:
         message_id: str | None = None,
     ) -> Outgoing:
         """Return the invitation to RECIPIENT, as compose_invitation() would write it."""
-        message_id = message_id or make_msgid(domain=self.forum.msgid_domain)
-        content = invitation_content(self.forum, meeting, recipient, token, updated=updated,
+        forum = self.forum
+        message_id = message_id or make_msgid(domain=forum.msgid_domain)
+        content = invitation_content(forum, meeting, recipient, token, updated=updated,
                                      now=self.now)
-        bodies = (content.text, content.html, content.calendar)
-        ctes = (text_cte(content.text), text_cte(content.html), "base64")
         fields = {
+            "message_id": _header_line("Message-ID", message_id),
+            "date": _date_line(self.now, forum.timezone),
+            "from": _address_line("From", forum.name, forum.sender_address),
             "to": _address_line("To", recipient.name, recipient.email),
-            "reply_to": _reply_to_line(self.forum, token),
-            "message_id": message_id,
+            "subject": _header_line("Subject", one_line(content.subject)),
+            "reply_to": _reply_to_line(forum, token),
             "digest": boundary_digest(message_id),
         }
         if None in fields.values():
-            # An address the fast path cannot write (non-ASCII, very long): compose whole.
-            return self._composed(meeting, recipient, token, updated, message_id)
+            # An address the merge cannot write (not ASCII): compose it whole.
+            msg = compose_invitation(forum, meeting, recipient, token, updated=updated,
+                                     now=self.now, message_id=message_id)
+            return Outgoing.of(msg)
+        bodies = (content.text, content.html, content.calendar)
+        ctes = (text_cte(content.text), text_cte(content.html), "base64")
         for index, (body, cte) in enumerate(zip(bodies, ctes, strict=True)):
             fields[f"body{index}"] = _encode(body, cte)
-        skeleton = self._skeleton(meeting, recipient, token, updated, content.lang, ctes)
+        key = (content.lang, ctes)
+        skeleton = _SKELETONS.get(key)
+        if skeleton is None:
+            msg = compose_invitation(forum, meeting, recipient, token, updated=updated,
+                                     now=self.now, message_id=message_id)
+            skeleton = _SKELETONS[key] = _cut(msg, message_id)
         raw = "".join(_interleave(skeleton, fields))
-        return Outgoing(message_id.strip("<>"), recipient.email.strip().lower(), content.subject,
-                      raw.encode("ascii"))
-
-    def _skeleton(self, meeting, recipient, token, updated, lang, ctes) -> _Skeleton:
-        """Return the skeleton for this kind of recipient, composing it the first time."""
-        key = (meeting.uid, meeting.sequence, lang, recipient.role, updated, ctes)
-        skeleton = self._skeletons.get(key)
-        if skeleton is None or skeleton.meeting != meeting:
-            msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
-                                     now=self.now, message_id=_MESSAGE_ID)
-            skeleton = self._skeletons[key] = _cut(msg, meeting)
-        return skeleton
-
-    def _composed(self, meeting, recipient, token, updated, message_id) -> Outgoing:
-        """Return the invitation composed whole, for recipients the merge does not cover."""
-        msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
-                                 now=self.now, message_id=message_id)
-        return Outgoing.of(msg)
+        return Outgoing(message_id.strip("<>"), recipient.email.strip().lower(),
+                        content.subject, raw.encode("ascii"))
 
 
-def _cut(msg, meeting: MeetingInfo) -> _Skeleton:
-    """Return MSG, composed for a stand-in, cut into segments around its personal parts."""
-    msg.replace_header("To", _TO)
-    msg.replace_header("Reply-To", _REPLY_TO)
+def _cut(msg, message_id: str) -> _Skeleton:
+    """Return MSG cut into segments around its own headers, boundaries and bodies."""
+    unknown = set(msg.keys()) - set(_OWN_HEADERS) - _SHARED_HEADERS
+    if unknown:
+        # A header the merge does not know would go to everyone with one person's value.
+        raise ValueError(f"the mail merge does not know the headers {sorted(unknown)}")
     leaves = [part for part in msg.walk() if not part.is_multipart()]
     if len(leaves) != _BODIES:
         raise ValueError(f"an invitation has {_BODIES} parts, this one {len(leaves)}")
+    own = {_POLICY.fold(name, msg[name]): slot for name, slot in _OWN_HEADERS.items()}
     for index, part in enumerate(leaves):
         part.set_payload(_BODY.format(index) + "\n")
     text = msg.as_bytes(policy=_POLICY).decode("ascii")
     markers = {
-        f"To: {_TO}\r\n": "to",
-        f"Reply-To: {_REPLY_TO}\r\n": "reply_to",
-        _MESSAGE_ID: "message_id",
-        boundary_digest(_MESSAGE_ID): "digest",
+        **own,
+        boundary_digest(message_id): "digest",
         **{_BODY.format(index) + "\r\n": f"body{index}" for index in range(_BODIES)},
     }
     pattern = re.compile("|".join(re.escape(marker) for marker in markers))
     pieces = pattern.split(text)
     slots = tuple(markers[found] for found in pattern.findall(text))
-    return _Skeleton(meeting, tuple(pieces), slots)
+    if sorted(set(slots)) != sorted(markers.values()):
+        raise ValueError("the composed invitation did not show every part the merge fills")
+    return _Skeleton(tuple(pieces), slots)
 
 
 def _interleave(skeleton: _Skeleton, fields: dict[str, str]):
@@ -131,6 +135,22 @@ def _interleave(skeleton: _Skeleton, fields: dict[str, str]):
         yield segment
 
 
+@lru_cache(maxsize=256)
+def _header_line(name: str, value: str) -> str:
+    """Return the header line NAME: VALUE as the policy writes it."""
+    line = f"{name}: {value}"
+    if value.isascii() and len(line) <= _LINE_LIMIT and "\n" not in value:
+        return line + "\r\n"
+    return _POLICY.fold(*_POLICY.header_store_parse(name, value))
+
+
+@lru_cache(maxsize=16)
+def _date_line(now: datetime, timezone: str) -> str:
+    """Return the Date line of messages composed at NOW, in the forum's TIMEZONE."""
+    return _header_line("Date", format_datetime(now.astimezone(ZoneInfo(timezone))))
+
+
+@lru_cache(maxsize=64)
 def _address_line(header: str, name: str, address: str) -> str | None:
     """Return the header line "HEADER: name <address>", or None for a non-ASCII address."""
     address = address.strip()

@@ -127,3 +127,13 @@ def test_any_name_and_token_read_as_composed(name, number, role, language) -> No
     token = make_token(number, SECRET)
     merged = InvitationMerge(FORUM, NOW).invitation(MEETING, person, token, message_id=MSGID)
     assert _read(merged.raw) == _read(_composed(FORUM, MEETING, person, token))
+
+
+def test_one_skeleton_serves_other_forums_and_meetings() -> None:
+    other = replace(FORUM, name="Forum for Indre By", sender_address="sek@indreby.test",
+                    domain="indreby.test")
+    later = replace(MEETING, uid="meeting-18@samarbejdsforum.test", title="Sommermøde",
+                    location="Enghave Plads")
+    for forum, meeting in ((FORUM, MEETING), (other, later), (FORUM, later), (other, MEETING)):
+        merged = InvitationMerge(forum, NOW).invitation(meeting, MEMBER, TOKEN, message_id=MSGID)
+        assert merged.raw == _composed(forum, meeting, MEMBER, TOKEN)
