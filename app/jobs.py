@@ -67,9 +67,17 @@ def notify_later(notices: list) -> None:
 
 def send_notices(notices: list) -> int:
     """Compose, queue and send the notices a service asked for (answers' consequences)."""
-    rows = notices_service.queue(notices)
+    ids = _ids(notices_service.queue(notices))
     db.session.commit()
-    return send_outbound([row.id for row in rows])
+    return send_outbound(ids)
+
+
+def _ids(rows: Iterable[OutboundMessage | None]) -> list[int]:
+    """Return the ids of the queued ROWS, read before the commit expires them."""
+    rows = [row for row in rows if row is not None]
+    if any(row.id is None for row in rows):
+        db.session.flush()
+    return [row.id for row in rows]
 
 
 def send_outbound(ids: list[int]) -> int:
@@ -120,10 +128,9 @@ def send_invitations(meeting_id: int) -> int:
     if meeting is None:
         return 0
     invitations.invite(meeting, actor="jobs")
-    rows = invitations.queue_invitations(meeting)
+    ids = _ids(invitations.queue_invitations(meeting)) + _still_queued(meeting.id, "invitation")
     db.session.commit()
     schedule_reminders(meeting)
-    ids = [row.id for row in rows] + _still_queued(meeting.id, "invitation")
     return send_outbound(sorted(set(ids)))
 
 
@@ -159,10 +166,10 @@ def send_reminders(meeting_id: int, sequence: int) -> int:
     if meeting is None:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
-    rows = [notify.reminder(inv, info, ledger) for inv in invitations.invitations_of(meeting)
-            if inv.status is InvitationStatus.pending]
+    ids = _ids([notify.reminder(inv, info, ledger) for inv in invitations.invitations_of(meeting)
+                if inv.status is InvitationStatus.pending])
     db.session.commit()
-    return send_outbound([row.id for row in rows if row is not None])
+    return send_outbound(ids)
 
 
 def send_final_agenda(meeting_id: int, sequence: int) -> int:
@@ -172,18 +179,18 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
     skip = (InvitationStatus.declined, InvitationStatus.replaced)
-    rows = [notify.final_agenda(inv, info, ledger) for inv in invitations.invitations_of(meeting)
-            if inv.status not in skip]
+    ids = _ids([notify.final_agenda(inv, info, ledger)
+                for inv in invitations.invitations_of(meeting) if inv.status not in skip])
     db.session.commit()
-    return send_outbound([row.id for row in rows if row is not None])
+    return send_outbound(ids)
 
 
 def send_cancellations(meeting_id: int) -> int:
     """Send the CANCEL of a cancelled meeting to everyone invited."""
     meeting = db.session.get(Meeting, meeting_id)
-    rows = invitations.queue_cancellations(meeting)
+    ids = _ids(invitations.queue_cancellations(meeting)) + _still_queued(meeting.id,
+                                                                          "cancellation")
     db.session.commit()
-    ids = [row.id for row in rows] + _still_queued(meeting.id, "cancellation")
     return send_outbound(sorted(set(ids)))
 
 

@@ -77,6 +77,17 @@ def _set_reply_to(msg: EmailMessage, forum: ForumInfo, token: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class InvitationLetter:
+    """What an invitation says to one recipient, in words: its subject and texts."""
+
+    lang: str
+    subject: str
+    text: str
+    html: str
+    description: str  # the calendar event's DESCRIPTION
+
+
+@dataclass(frozen=True, slots=True)
 class InvitationContent:
     """What an invitation says to one recipient, before it becomes MIME."""
 
@@ -87,19 +98,15 @@ class InvitationContent:
     calendar: str
 
 
-def invitation_content(
+def invitation_letter(
     forum: ForumInfo,
     meeting: MeetingInfo,
     recipient: RecipientInfo,
     token: str,
-    method: str = "REQUEST",
     *,
     updated: bool = False,
-    now: datetime,
-) -> InvitationContent:
-    """Return the subject, bodies and calendar of an invitation to RECIPIENT."""
-    if method not in ("REQUEST", "PUBLISH"):
-        raise ValueError(f"an invitation is a REQUEST or PUBLISH, not {method!r}")
+) -> InvitationLetter:
+    """Return the subject and texts of an invitation to RECIPIENT."""
     if updated and meeting.sequence < 1:
         # Calendars ignore an update whose SEQUENCE is not above the original's.
         raise ValueError("an updated invitation needs the meeting's sequence incremented")
@@ -111,8 +118,29 @@ def invitation_content(
     line = subject(key, lang, title=meeting.title, date=context["short_date"])
     text, html = render_pair("invitation", context)
     description = template_env().get_template("_description.txt").render(context).strip()
-    ics = build_calendar(forum, meeting, recipient, method, description, now)
-    return InvitationContent(lang, line, text, html, ics)
+    return InvitationLetter(lang, line, text, html, description)
+
+
+def invitation_content(
+    forum: ForumInfo,
+    meeting: MeetingInfo,
+    recipient: RecipientInfo,
+    token: str,
+    method: str = "REQUEST",
+    *,
+    updated: bool = False,
+    now: datetime,
+    letter: InvitationLetter | None = None,
+) -> InvitationContent:
+    """Return the subject, bodies and calendar of an invitation to RECIPIENT.
+
+    LETTER, when given, is what invitation_letter() returns for these arguments.
+    """
+    if method not in ("REQUEST", "PUBLISH"):
+        raise ValueError(f"an invitation is a REQUEST or PUBLISH, not {method!r}")
+    letter = letter or invitation_letter(forum, meeting, recipient, token, updated=updated)
+    ics = build_calendar(forum, meeting, recipient, method, letter.description, now)
+    return InvitationContent(letter.lang, letter.subject, letter.text, letter.html, ics)
 
 
 def compose_invitation(

@@ -14,15 +14,23 @@ compose_invitation() would have written (tests/compose/test_merge.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import contentmanager, policy
 from email.headerregistry import Address
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from app.mail.compose import compose_invitation, invitation_content
+from markupsafe import escape
+
+from app.mail.compose import (
+    InvitationLetter,
+    compose_invitation,
+    invitation_content,
+    invitation_letter,
+)
 from app.mail.compose_base import boundary_digest, one_line, text_cte
 from app.mail.messages import ForumInfo, MeetingInfo, Outgoing, RecipientInfo
 from app.mail.tokens import reply_address
@@ -57,6 +65,7 @@ class InvitationMerge:
     def __init__(self, forum: ForumInfo, now: datetime | None = None) -> None:
         self.forum = forum
         self.now = now or datetime.now(UTC)
+        self._letters: dict[tuple, _FormLetter | None] = {}
 
     def invitation(
         self,
@@ -71,7 +80,8 @@ class InvitationMerge:
         forum = self.forum
         message_id = message_id or make_msgid(domain=forum.msgid_domain)
         content = invitation_content(forum, meeting, recipient, token, updated=updated,
-                                     now=self.now)
+                                     now=self.now,
+                                     letter=self._letter(meeting, recipient, token, updated))
         fields = {
             "message_id": _header_line("Message-ID", message_id),
             "date": _date_line(self.now, forum.timezone),
@@ -99,6 +109,87 @@ class InvitationMerge:
         raw = "".join(_interleave(skeleton, fields))
         return Outgoing(message_id.strip("<>"), recipient.email.strip().lower(),
                         content.subject, raw.encode("ascii"))
+
+
+    def _letter(self, meeting, recipient, token, updated) -> InvitationLetter:
+        """Return the letter to RECIPIENT, filled in from the form letter of their kind."""
+        key = (meeting, recipient.language, recipient.role, updated,
+               bool(recipient.seat_label), recipient.stands_in_for is not None)
+        form = self._letters.get(key, _UNTRIED)
+        own = _Fields.of(recipient, token)
+        if form is _UNTRIED:
+            form = self._letters[key] = _FormLetter.checked(self.forum, meeting, recipient,
+                                                            token, updated)
+        if form is None or not own.fit:
+            return invitation_letter(self.forum, meeting, recipient, token, updated=updated)
+        return form.fill(own)
+
+
+class _Fields(NamedTuple):
+    """What a recipient's letter says of them: name, seat, whom they stand in for, token."""
+
+    name: str
+    seat: str
+    stands_in_for: str
+    token: str
+
+    @classmethod
+    def of(cls, recipient: RecipientInfo, token: str) -> _Fields:
+        """Return RECIPIENT's fields."""
+        return cls(recipient.name, recipient.seat_label, recipient.stands_in_for or "", token)
+
+    @property
+    def fit(self) -> bool:
+        """Tell whether the fields can go into a form letter (no marker characters in them)."""
+        return not any(_MARK in value for value in self)
+
+
+# Form letters hold markers from Unicode's private use area where the fields go.
+_MARK = "\ue000"
+_BLANKS = _Fields(*(f"{_MARK}{name}{_MARK}" for name in ("name", "seat", "for", "token")))
+
+
+@dataclass(frozen=True, slots=True)
+class _FormLetter:
+    """An invitation's texts rendered once with blanks where the recipient's fields go."""
+
+    letter: InvitationLetter
+
+    @classmethod
+    def checked(cls, forum, meeting, recipient, token, updated) -> _FormLetter | None:
+        """Return the form letter for RECIPIENT's kind, or None where filling it in would
+        not give what the templates write (a template that does more than print a field)."""
+        blank = replace(
+            recipient,
+            name=_BLANKS.name,
+            seat_label=_BLANKS.seat if recipient.seat_label else "",
+            stands_in_for=_BLANKS.stands_in_for if recipient.stands_in_for is not None else None,
+        )
+        form = cls(invitation_letter(forum, meeting, blank, _BLANKS.token, updated=updated))
+        own = _Fields.of(recipient, token)
+        if not own.fit:
+            return None
+        exact = invitation_letter(forum, meeting, recipient, token, updated=updated)
+        return form if form.fill(own) == exact else None
+
+    def fill(self, fields: _Fields) -> InvitationLetter:
+        """Return the letter with FIELDS in its blanks."""
+        letter = self.letter
+        return InvitationLetter(
+            letter.lang, letter.subject,
+            _fill(letter.text, fields, str), _fill(letter.html, fields, escape),
+            _fill(letter.description, fields, str))
+
+
+def _fill(text: str, fields: _Fields, quote) -> str:
+    """Return TEXT with each blank replaced by its field, quoted with QUOTE."""
+    for blank, value in zip(_BLANKS, fields, strict=True):
+        if blank in text:
+            text = text.replace(blank, quote(value))
+    return text
+
+
+_UNTRIED = object()
 
 
 def _cut(msg, message_id: str) -> _Skeleton:
