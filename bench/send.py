@@ -96,6 +96,7 @@ def main() -> None:
             app_seconds = run_app(ids)
             rows = db.session.scalars(db.select(OutboundMessage)).all()
             messages = [(r.recipient, r.raw) for r in rows]
+            db.session.remove()  # release the table before it is dropped
             sent = len(server.messages)
             server.reset()
             bare_seconds = run_bare(server, messages)

@@ -72,7 +72,7 @@ def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
     if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held,
                           MeetingStatus.minutes_sent):
         raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
-    invited = {inv.person_id for inv in invitations_of(meeting)}
+    invited = set(db.session.scalars(select(Invitation.person_id).filter_by(meeting_id=meeting.id)))
     created = [
         Invitation(meeting=meeting, person=a.person, role=a.role, seat=a.seat)
         for a in meetings.attendees(meeting)
