@@ -140,7 +140,7 @@ def run_worker(server: DovecotServer, address: str) -> tuple[float, int]:
         InboundMessage.state != InboundState.received))
 
 
-def decide_nothing(message: InboundMessage) -> list:
+def decide_nothing(message: InboundMessage, forums=None) -> list:
     """Stand in for process(): mark the message decided, apply nothing."""
     message.state, message.decided_dt = InboundState.ignored, utcnow()
     return []

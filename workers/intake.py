@@ -18,7 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
-from app.models import InboundMessage, InboundState, utcnow
+from app.models import Forum, InboundMessage, InboundState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -50,23 +50,25 @@ def _inbound():
     return inbound
 
 
-def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None) -> int:
-    """Add ITEM's row (or find its duplicate) and return the row's id."""
+def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen) -> InboundMessage:
+    """Add ITEM's row (or find its duplicate) and return the row."""
     inbound = _inbound()
     if item.is_oversized:
-        row = inbound.receive_oversized(item.size, mailbox=mailbox, uid=item.uid,
-                                        uidvalidity=uidvalidity, headers=item.headers,
-                                        limit=item.limit)
-    else:
-        row, _created = inbound.receive(item.raw, mailbox=mailbox, uid=item.uid,
-                                        uidvalidity=uidvalidity)
-    return row.id
+        return inbound.receive_oversized(item.size, mailbox=mailbox, uid=item.uid,
+                                         uidvalidity=uidvalidity, headers=item.headers,
+                                         limit=item.limit)
+    row, _created = inbound.receive(item.raw, mailbox=mailbox, uid=item.uid,
+                                    uidvalidity=uidvalidity, seen=seen)
+    return row
 
 
 def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None) -> list[int | None]:
     """Store ITEMS and commit; return their row ids, None where a message could not be stored."""
     try:
-        ids: list[int | None] = [_store_one(item, mailbox, uidvalidity) for item in items]
+        seen = _inbound().Seen([item.raw for item in items if not item.is_oversized])
+        rows = [_store_one(item, mailbox, uidvalidity, seen) for item in items]
+        db.session.flush()  # one flush for the chunk gives every row its id
+        ids: list[int | None] = [row.id for row in rows]
         db.session.commit()
         return ids
     except TRANSIENT:
@@ -88,6 +90,7 @@ def apply(row_ids: Sequence[int | None], stop: threading.Event | None = None) ->
     # In order; once STOP is set the rest stays "received" and is processed next time. When
     # process() raises, the batch is done again one by one, so only that message is quarantined.
     rows = _load(row_ids)
+    forums = list(db.session.scalars(select(Forum)))
     followups: list = []
     handled = 0
     try:
@@ -96,7 +99,7 @@ def apply(row_ids: Sequence[int | None], stop: threading.Event | None = None) ->
                 break
             row = rows.get(row_id)
             if row is not None and row.state is InboundState.received:
-                followups.extend(_inbound().process(row) or ())
+                followups.extend(_inbound().process(row, forums) or ())
             handled += 1
         db.session.commit()
     except TRANSIENT:

@@ -85,7 +85,13 @@ class Mail:
 
     @property
     def sender(self) -> str:
-        """Return the From address, lowercase, else Sender or Return-Path."""
+        """Return the From address, lowercase, else Sender or Return-Path (cached)."""
+        if "sender" not in self.cache:
+            self.cache["sender"] = self._sender()
+        return str(self.cache["sender"])
+
+    def _sender(self) -> str:
+        """Find the sender's address in From, Sender or Return-Path."""
         for name in ("From", "Sender", "Return-Path"):
             address = first_address(self.header(name))
             if address:

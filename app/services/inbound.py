@@ -33,28 +33,73 @@ from app.services.mailcontext import context_for
 log = logging.getLogger(__name__)
 
 
+class Seen:
+    """The stored messages a chunk of fetched ones may repeat, read in two queries.
+
+    A worker stores a few hundred messages at a time; asking the database about
+    each one's bytes and Message-ID costs more than storing it.
+    """
+
+    def __init__(self, raws: list[bytes]) -> None:
+        self.headers = {raw: _headers(raw) for raw in raws}  # receive() reads them again
+        digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+        self.by_digest: dict[str, InboundMessage] = {
+            row.sha256: row for row in db.session.scalars(
+                select(InboundMessage).where(InboundMessage.sha256.in_(digests)))}
+        ids = {_message_id(headers) for headers in self.headers.values()} - {None}
+        self.by_message_id: dict[str, InboundMessage] = {}
+        stmt = (select(InboundMessage).where(InboundMessage.message_id.in_(list(ids)))
+                .order_by(InboundMessage.id.desc()))
+        for row in db.session.scalars(stmt) if ids else ():
+            self.by_message_id[row.message_id] = row  # the earliest wins
+
+    def note(self, row: InboundMessage) -> None:
+        """Remember a row stored in this chunk."""
+        self.by_digest.setdefault(row.sha256, row)
+        if row.message_id:
+            self.by_message_id.setdefault(row.message_id, row)
+
+
 def receive(raw: bytes, *, mailbox: str | None = None, uid: int | None = None,
-            uidvalidity: int | None = None) -> tuple[InboundMessage, bool]:
-    """Store RAW unless the same bytes were stored before; return (row, created)."""
+            uidvalidity: int | None = None, seen: Seen | None = None
+            ) -> tuple[InboundMessage, bool]:
+    """Store RAW unless the same bytes were stored before; return (row, created).
+
+    With SEEN (a chunk's duplicates, read beforehand) the row is added, not
+    flushed: the caller flushes the chunk once.
+    """
     digest = hashlib.sha256(raw).hexdigest()
-    existing = db.session.scalars(select(InboundMessage).filter_by(sha256=digest)).first()
+    existing = (seen.by_digest.get(digest) if seen is not None else
+                db.session.scalars(select(InboundMessage).filter_by(sha256=digest)).first())
     if existing is not None:
         return existing, False
-    headers = _headers(raw)
-    message_id = (headers.get("Message-ID") or "").strip().strip("<>")[:998] or None
+    headers = seen.headers.get(raw) if seen is not None else None
+    headers = headers if headers is not None else _headers(raw)
+    message_id = _message_id(headers)
     row = InboundMessage(
         sha256=digest, raw=raw, size=len(raw), mailbox=mailbox, imap_uid=uid,
         imap_uidvalidity=uidvalidity, message_id=message_id,
         sender=_short(headers.get("From"), 254), subject=_short(headers.get("Subject"), 2000),
         state=InboundState.received,
     )
-    twin = _same_message_id(message_id)
+    twin = (seen.by_message_id.get(message_id) if seen is not None and message_id else
+            _same_message_id(message_id) if seen is None else None)
     if twin is not None:
         # The same message by another route (e.g. To and Cc both ours): keep, don't apply.
+        if twin.id is None:
+            db.session.flush()  # the twin came in this very chunk: give it its id
         row.state, row.reason = InboundState.ignored, f"duplicate of message #{twin.id}"
     db.session.add(row)
-    db.session.flush()
+    if seen is None:
+        db.session.flush()
+    else:
+        seen.note(row)
     return row, True
+
+
+def _message_id(headers: dict[str, str]) -> str | None:
+    """Return the Message-ID among HEADERS, without angle brackets, or None."""
+    return (headers.get("Message-ID") or "").strip().strip("<>")[:998] or None
 
 
 def _headers(raw: bytes) -> dict[str, str]:
@@ -111,27 +156,33 @@ def route(raw: bytes, forums: list[Forum] | None = None) -> Forum | None:
     return forums[0] if len(forums) == 1 else None
 
 
-def process(message: InboundMessage) -> list:
-    """Decide MESSAGE and apply what it says; return follow-up jobs for after the commit."""
+def process(message: InboundMessage, forums: list[Forum] | None = None) -> list:
+    """Decide MESSAGE and apply what it says; return follow-up jobs for after the commit.
+
+    FORUMS, when the caller has them (a batch), spares a query per message.
+    """
     if message.state is not InboundState.received:
         return []
-    forums, raw = list(db.session.scalars(select(Forum))), message.raw
+    if forums is None:
+        forums = list(db.session.scalars(select(Forum)))
+    raw = message.raw
     forum = route(raw, forums)
     if forum is None:
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []
-    message.forum_id = forum.id
     decision = decide(raw, context_for(forum, forums))
+    followups = APPLY[decision.kind](forum, message, decision)
+    # Written after applying: the queries there would otherwise flush the row twice.
+    message.forum_id = forum.id
     message.decision, message.kind, message.rsvp = decision.to_dict(), decision.kind, decision.rsvp
     message.sender = decision.sender or message.sender
     message.subject = decision.subject or message.subject
-    return APPLY[decision.kind](forum, message, decision)
+    return followups
 
 
 def _finish(message: InboundMessage, state: InboundState, reason: str) -> None:
-    """Put MESSAGE in its final STATE, saying why."""
+    """Put MESSAGE in its final STATE, saying why (written at the next flush)."""
     message.state, message.reason, message.decided_dt = state, reason[:4000], utcnow()
-    db.session.flush()
 
 
 def _reasons(decision: Decision) -> str:
@@ -142,9 +193,10 @@ def _reasons(decision: Decision) -> str:
 def _apply_rsvp(forum: Forum, message: InboundMessage, decision: Decision) -> list:
     """Record a clear answer on its invitation; anything less goes to review."""
     invitation = db.session.get(Invitation, decision.invitation_id or 0)
-    if invitation is not None and invitation.meeting.forum_id == forum.id:
-        message.invitation_id = invitation.id
+    if invitation is not None and invitation.meeting.forum_id != forum.id:
+        invitation = None  # a token of another forum's invitation: not this one's to apply
     if decision.needs_review or invitation is None or decision.rsvp is None:
+        message.invitation_id = invitation.id if invitation is not None else None
         _finish(message, InboundState.review, _reasons(decision))
         return []
     via = AnswerChannel.calendar if decision.via == "calendar" else AnswerChannel.mail
@@ -152,8 +204,10 @@ def _apply_rsvp(forum: Forum, message: InboundMessage, decision: Decision) -> li
         notices = invitations.record_answer(invitation, decision.rsvp, via,
                                             comment=decision.comment or None, actor="mail")
     except ServiceError as exc:
+        message.invitation_id = invitation.id
         _finish(message, InboundState.review, f"{_reasons(decision)}; {exc.message}")
         return []
+    message.invitation_id = invitation.id
     _finish(message, InboundState.applied, _reasons(decision))
     return _later(notices)  # the answer is saved now; composing its mails is a job's
 

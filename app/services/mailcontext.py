@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.mail.context import InvitationRef, MailContext
@@ -35,18 +35,42 @@ class _Lookup(Mapping):
         return value
 
 
+# Built once: a batch of mail asks thousands of these, and building a statement
+# costs more than running it.
+_BY_ID = (
+    select(Invitation.id, Person.email, Meeting.ical_uid, Invitation.status)
+    .join(Person, Invitation.person_id == Person.id)
+    .join(Meeting, Invitation.meeting_id == Meeting.id)
+    .where(Invitation.id == bindparam("key"), Meeting.forum_id == bindparam("forum_id"))
+)
+_BY_MESSAGE_ID = select(OutboundMessage.invitation_id).where(
+    OutboundMessage.message_id == bindparam("key"),
+    OutboundMessage.forum_id == bindparam("forum_id"),
+)
+_BY_UID_ATTENDEE = (
+    select(Invitation.id)
+    .join(Person, Invitation.person_id == Person.id)
+    .join(Meeting, Invitation.meeting_id == Meeting.id)
+    .where(Meeting.ical_uid == bindparam("uid"), Person.email == bindparam("email"),
+           Meeting.forum_id == bindparam("forum_id"))
+)
+_OPEN_BY_EMAIL = (
+    select(Invitation.id)
+    .join(Person, Invitation.person_id == Person.id)
+    .join(Meeting, Invitation.meeting_id == Meeting.id)
+    .where(Person.email == bindparam("email"), Meeting.forum_id == bindparam("forum_id"),
+           Meeting.end_dt >= bindparam("now"),
+           Invitation.status != InvitationStatus.replaced)
+    .order_by(Invitation.id)
+)
+
+
 class InvitationsById(_Lookup):
     """Invitation id -> InvitationRef, within the forum."""
 
     def lookup(self, key):
         """Return the reference of invitation KEY of this forum."""
-        stmt = (
-            select(Invitation.id, Person.email, Meeting.ical_uid, Invitation.status)
-            .join(Person, Invitation.person_id == Person.id)
-            .join(Meeting, Invitation.meeting_id == Meeting.id)
-            .where(Invitation.id == key, Meeting.forum_id == self.forum_id)
-        )
-        row = db.session.execute(stmt).first()
+        row = db.session.execute(_BY_ID, {"key": key, "forum_id": self.forum_id}).first()
         return InvitationRef(row[0], row[1], row[2], row[3].value) if row else None
 
 
@@ -55,11 +79,8 @@ class InvitationsByMessageId(_Lookup):
 
     def lookup(self, key):
         """Return the invitation id of the outbound message KEY."""
-        stmt = select(OutboundMessage.invitation_id).where(
-            OutboundMessage.message_id == str(key).strip("<>"),
-            OutboundMessage.forum_id == self.forum_id,
-        )
-        return db.session.scalar(stmt)
+        return db.session.scalar(_BY_MESSAGE_ID, {"key": str(key).strip("<>"),
+                                                  "forum_id": self.forum_id})
 
 
 class InvitationsByUidAttendee(_Lookup):
@@ -68,14 +89,8 @@ class InvitationsByUidAttendee(_Lookup):
     def lookup(self, key):
         """Return the invitation of KEY's attendee to KEY's meeting."""
         uid, email = key
-        stmt = (
-            select(Invitation.id)
-            .join(Person, Invitation.person_id == Person.id)
-            .join(Meeting, Invitation.meeting_id == Meeting.id)
-            .where(Meeting.ical_uid == uid, Person.email == str(email).lower(),
-                   Meeting.forum_id == self.forum_id)
-        )
-        return db.session.scalar(stmt)
+        return db.session.scalar(_BY_UID_ATTENDEE, {"uid": uid, "email": str(email).lower(),
+                                                    "forum_id": self.forum_id})
 
 
 class OpenInvitationsByEmail(_Lookup):
@@ -83,15 +98,10 @@ class OpenInvitationsByEmail(_Lookup):
 
     def lookup(self, key):
         """Return the ids of KEY's live invitations to meetings not yet over."""
-        stmt = (
-            select(Invitation.id)
-            .join(Person, Invitation.person_id == Person.id)
-            .join(Meeting, Invitation.meeting_id == Meeting.id)
-            .where(Person.email == str(key).lower(), Meeting.forum_id == self.forum_id,
-                   Meeting.end_dt >= utcnow(), Invitation.status != InvitationStatus.replaced)
-            .order_by(Invitation.id)
-        )
-        return list(db.session.scalars(stmt)) or None
+        found = db.session.scalars(_OPEN_BY_EMAIL, {"email": str(key).lower(),
+                                                    "forum_id": self.forum_id,
+                                                    "now": utcnow()})
+        return list(found) or None
 
 
 def own_addresses(forums: list[Forum]) -> frozenset[str]:

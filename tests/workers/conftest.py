@@ -96,7 +96,7 @@ def applications(monkeypatch) -> Iterable[Counter]:
     counts: Counter = Counter()
     original = inbound.process
 
-    def process(message):
+    def process(message, forums=None):
         followups = original(message)
         row_id = message.id
         # Counted on commit only: a rolled back application was never applied.

@@ -36,7 +36,7 @@ def _mark_applications(delay: float) -> None:
 
     original = inbound.process
 
-    def process(message):
+    def process(message, forums=None):
         followups = original(message)
         audit.record(None, "worker-test", "processed", message)
         time.sleep(delay)

@@ -173,7 +173,7 @@ def test_a_failing_message_is_quarantined_and_the_rest_go_on(
     address, _ = imap_user
     counted = inbound.process  # the applications fixture's wrapper
 
-    def process(message):
+    def process(message, forums=None):
         if message.imap_uid == 2:
             raise RuntimeError("kaputt: no forum for this address")
         return counted(message)

@@ -79,7 +79,7 @@ def test_apply_stops_after_the_current_message_when_asked(app, monkeypatch):
     stop = threading.Event()
     original = inbound.process
 
-    def process(message):
+    def process(message, forums=None):
         stop.set()  # SIGTERM arrives while the first message is processed
         return original(message)
 
