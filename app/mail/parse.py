@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
+from email.headerregistry import UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
@@ -70,12 +71,27 @@ class Mail:
 
     def _header(self, name: str) -> str:
         """Read header NAME, falling back to compat32 when policy.default refuses it."""
+        plain = _plain_value(self._raw_headers(), name)
+        if plain is not None:
+            return _clean(plain)
         try:
             value = self.msg.get(name)
             return _clean(str(value)) if value is not None else ""
         except Exception as exc:  # policy.default refuses some broken headers
             self.errors.append(f"header {name}: {exc}")
         return _compat_header(self._compat(), name)
+
+    def _raw_headers(self) -> dict[str, str]:
+        """Return the first raw value of each header, by lowercase name (cached)."""
+        if "raw_headers" not in self.cache:
+            found: dict[str, str] = {}
+            try:
+                for key, value in self.msg.raw_items():
+                    found.setdefault(key.lower(), value)
+            except Exception:  # noqa: BLE001 - the slow path will say what is wrong
+                found = {}
+            self.cache["raw_headers"] = found
+        return self.cache["raw_headers"]  # type: ignore[return-value]
 
     def _compat(self) -> Message:
         """Parse the raw bytes again with compat32, once."""
@@ -199,6 +215,30 @@ def first_address(value: str) -> str:
 def message_ids(value: str) -> list[str]:
     """Return the message ids in an In-Reply-To or References value."""
     return MSGID_RE.findall(value or "")
+
+
+_REGISTRY = policy.default.header_factory.registry
+_UNFOLD = re.compile(r"[\r\n]")
+
+
+def _plain_value(raw_headers: dict[str, str], name: str) -> str | None:
+    """Return header NAME's text straight from its raw value where that is what
+    policy.default would give: an unstructured header in plain ASCII, no encoded words.
+
+    Parsing a header into policy.default's objects costs a tenth of a millisecond,
+    and the rules read twenty headers of every message, most of them absent or plain.
+    Returns "" for an absent header, None where the full parse is needed.
+    """
+    key = name.lower()
+    value = raw_headers.get(key)
+    if value is None:
+        return "" if raw_headers else None
+    kind = _REGISTRY.get(key, UnstructuredHeader)
+    if not issubclass(kind, UnstructuredHeader) or not isinstance(value, str):
+        return None
+    if not value.isascii() or "=?" in value:
+        return None
+    return _UNFOLD.sub("", value)  # unfolded, as policy.default does before parsing
 
 
 def _clean(value: str) -> str:

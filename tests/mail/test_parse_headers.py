@@ -1,0 +1,70 @@
+"""Mail.header() reads plain headers straight from the raw value: the same text as the parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.mail.parse import Mail, parse
+
+from .builders import CORPUS
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# Every header the rules read, and a few structured ones the fast path must leave alone.
+NAMES = ["Subject", "From", "Sender", "Return-Path", "In-Reply-To", "References", "Message-ID",
+         "Auto-Submitted", "Precedence", "X-Autoreply", "X-Auto-Response-Suppress", "List-Id",
+         "List-Unsubscribe", "X-Failed-Recipients", "Date", "To", "Content-Type", "Thread-Topic"]
+
+
+def _parsed(mail: Mail, name: str) -> str:
+    """Return header NAME the slow way: policy.default's object, as Mail.header() did."""
+    mail.cache["raw_headers"] = {}  # an empty index sends every header down the full parse
+    try:
+        return mail.header(name)
+    finally:
+        mail.cache.clear()
+
+
+def _messages() -> list[Path]:
+    """Return the project's fixtures and, where present, the shared corpus."""
+    found = sorted(p for p in DATA.rglob("*.eml"))
+    if CORPUS.is_dir():
+        found += sorted(p for p in CORPUS.rglob("*") if p.is_file()
+                        and p.suffix not in (".md", ".tsv"))
+    return found
+
+
+@pytest.mark.parametrize("path", _messages(), ids=lambda p: p.name)
+def test_every_header_reads_as_the_full_parse_gives_it(path: Path) -> None:
+    raw = path.read_bytes()
+    mail = parse(raw)
+    names = set(NAMES) | {key for key, _ in _safe_items(mail)}
+    for name in sorted(names):
+        fast = mail.header(name)
+        assert fast == _parsed(parse(raw), name), name
+
+
+def _safe_items(mail: Mail) -> list[tuple[str, str]]:
+    try:
+        return list(mail.msg.raw_items())
+    except Exception:  # noqa: BLE001
+        return []
+
+
+_VALUE = st.text(alphabet=st.characters(min_codepoint=1, max_codepoint=0x17F,
+                                        blacklist_characters="\r\n"), max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["Subject", "Auto-Submitted", "In-Reply-To", "X-Autoreply",
+                             "Thread-Topic", "Precedence"]),
+       value=_VALUE, fold=st.booleans())
+def test_any_unstructured_value_reads_as_the_full_parse_gives_it(name, value, fold) -> None:
+    if fold and " " in value.strip():
+        head, _, tail = value.strip().partition(" ")
+        value = f"{head}\r\n {tail}"
+    raw = f"From: a@example.dk\r\n{name}: {value}\r\n\r\nbody\r\n".encode("utf-8", "replace")
+    assert parse(raw).header(name) == _parsed(parse(raw), name)
