@@ -109,7 +109,7 @@ class Mail:
     def _sender(self) -> str:
         """Find the sender's address in From, Sender or Return-Path."""
         for name in ("From", "Sender", "Return-Path"):
-            address = first_address(self.header(name))
+            address = first_address(self._address_text(name))
             if address:
                 return address
         return ""
@@ -117,7 +117,22 @@ class Mail:
     @property
     def sender_name(self) -> str:
         """Return the From display name."""
-        return parseaddr(self.header("From"))[0].strip()
+        return parseaddr(self._address_text("From"))[0].strip()
+
+    def _address_text(self, name: str) -> str:
+        """Return address header NAME as text to read addresses from.
+
+        A plain ASCII value without encoded words is read as it stands: parsing it
+        into policy.default's address objects first would cost more than the rest
+        of reading it, and yield the same addresses and names
+        (tests/mail/test_parse_headers.py).
+        """
+        raw = self._raw_headers().get(name.lower())
+        if isinstance(raw, str) and raw.isascii():
+            plain = _UNFOLD.sub("", raw).strip()
+            if "=?" not in plain and _SIMPLE_MAILBOX.fullmatch(plain):
+                return _clean(plain)
+        return self.header(name)
 
     @property
     def subject(self) -> str:
@@ -217,6 +232,12 @@ def message_ids(value: str) -> list[str]:
     return MSGID_RE.findall(value or "")
 
 
+# One plain mailbox: "Anne Jensen <anne@x.dk>", "\"Jensen, Anne\" <anne@x.dk>" or
+# "anne@x.dk". Comments, groups, lists and broken syntax take the full parse,
+# which reads some of them differently from parseaddr().
+_SIMPLE_MAILBOX = re.compile(
+    r"""(?:(?:[A-Za-z0-9 .'-]*|"[^"\\\t]*")[ \t]*<[^<>@\s"(),;:]+@[A-Za-z0-9.-]+>"""
+    r"""|[^<>@\s"(),;:]+@[A-Za-z0-9.-]+)""")
 _REGISTRY = policy.default.header_factory.registry
 _UNFOLD = re.compile(r"[\r\n]")
 

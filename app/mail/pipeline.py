@@ -26,10 +26,13 @@ CHAIN: tuple[tuple[str, Rule], ...] = (
 )
 
 
-def decide(raw: bytes, ctx: MailContext) -> Decision:
-    """Return the Decision for RAW; never raise, whatever the bytes."""
+def decide(raw: bytes, ctx: MailContext, mail: Mail | None = None) -> Decision:
+    """Return the Decision for RAW; never raise, whatever the bytes.
+
+    MAIL is parse(RAW), for a caller that has read the message already.
+    """
     try:
-        return _run_chain(parse(raw), ctx)
+        return _run_chain(mail if mail is not None else parse(raw), ctx)
     except Exception as exc:  # a bug must not lose the mail: a person will look at it
         detail = f"{type(exc).__name__}: {exc}"[:300]
         return Decision(kind="unknown", needs_review=True,

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.mail.decision import Decision
+from app.mail.parse import Mail, parse
 from app.mail.pipeline import decide
-from app.mail.routing import delivered_to
+from app.mail.routing import delivered_to, delivered_to_message
 from app.models import (
     AnswerChannel,
     Forum,
@@ -145,11 +146,15 @@ def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = 
     return row
 
 
-def route(raw: bytes, forums: list[Forum] | None = None) -> Forum | None:
-    """Return the forum RAW was delivered to; the only forum when just one exists."""
+def route(raw: bytes, forums: list[Forum] | None = None, mail: Mail | None = None
+          ) -> Forum | None:
+    """Return the forum RAW was delivered to; the only forum when just one exists.
+
+    MAIL, the parse of RAW when the caller has it, spares reading the headers again.
+    """
     if forums is None:
         forums = list(db.session.scalars(select(Forum)))
-    addresses = delivered_to(raw)
+    addresses = delivered_to(raw) if mail is None else delivered_to_message(mail.msg)
     for forum in forums:
         if {forum.sender_address.lower(), forum.agenda_address.lower()} & set(addresses):
             return forum
@@ -166,11 +171,12 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list:
     if forums is None:
         forums = list(db.session.scalars(select(Forum)))
     raw = message.raw
-    forum = route(raw, forums)
+    mail = parse(raw)  # once, for routing and deciding both
+    forum = route(raw, forums, mail)
     if forum is None:
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []
-    decision = decide(raw, context_for(forum, forums))
+    decision = decide(raw, context_for(forum, forums), mail)
     followups = APPLY[decision.kind](forum, message, decision)
     # Written after applying: the queries there would otherwise flush the row twice.
     message.forum_id = forum.id

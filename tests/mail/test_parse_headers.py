@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.mail.parse import Mail, parse
+from app.mail.routing import delivered_to, delivered_to_message
 
 from .builders import CORPUS
 
@@ -68,3 +69,37 @@ def test_any_unstructured_value_reads_as_the_full_parse_gives_it(name, value, fo
         value = f"{head}\r\n {tail}"
     raw = f"From: a@example.dk\r\n{name}: {value}\r\n\r\nbody\r\n".encode("utf-8", "replace")
     assert parse(raw).header(name) == _parsed(parse(raw), name)
+
+
+@pytest.mark.parametrize("path", _messages(), ids=lambda p: p.name)
+def test_routing_from_the_parsed_message_finds_what_routing_from_bytes_finds(path: Path) -> None:
+    raw = path.read_bytes()
+    assert delivered_to_message(parse(raw).msg) == delivered_to(raw)
+
+
+def _slow_sender(raw: bytes) -> tuple[str, str]:
+    """Return (sender, sender name) read through policy.default's address objects."""
+    mail = parse(raw)
+    mail.cache["raw_headers"] = {}
+    return mail.sender, mail.sender_name
+
+
+@pytest.mark.parametrize("path", _messages(), ids=lambda p: p.name)
+def test_sender_reads_as_through_the_full_parse(path: Path) -> None:
+    raw = path.read_bytes()
+    mail = parse(raw)
+    assert (mail.sender, mail.sender_name) == _slow_sender(raw)
+
+
+_NAME = st.text(alphabet=st.sampled_from("abcAB09 -.,'\"()<>@;:\\=?\t"), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=_NAME, local=st.sampled_from(["anne", "a.b", "x+tag", "\"odd one\""]),
+       shape=st.sampled_from(["{q}{name}{q} <{addr}>", "{addr} ({name})", "{addr}",
+                              "<{addr}>", "{name} <{addr}>, other <o@x.dk>"]),
+       quoted=st.booleans())
+def test_any_ascii_sender_reads_as_through_the_full_parse(name, local, shape, quoted) -> None:
+    value = shape.format(name=name, addr=f"{local}@example.dk", q='"' if quoted else "")
+    raw = f"From: {value}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    assert (parse(raw).sender, parse(raw).sender_name) == _slow_sender(raw)

@@ -72,6 +72,22 @@ def test_store_commits_and_finds_duplicates(app):
     assert ids[0] == ids[1] and len(stored()) == 1
 
 
+def test_store_finds_twins_within_a_chunk_and_in_earlier_ones(app):
+    first = sample(0)
+    twin = first.replace(b"\r\n\r\n", b"\r\nX-Route: cc\r\n\r\n", 1)  # same Message-ID
+    ids = intake.store([Item(raw=first, size=0, uid=1), Item(raw=twin, size=0, uid=2),
+                        Item(raw=sample(1), size=0, uid=3)], "box", 7)
+    later = intake.store([Item(raw=first, size=0, uid=4), Item(raw=sample(2), size=0, uid=5)],
+                         "box", 7)
+    db.session.rollback()
+    rows = {row.id: row for row in stored()}
+    assert len(rows) == 4 and len(set(ids)) == 3
+    assert rows[ids[1]].state is InboundState.ignored
+    assert rows[ids[1]].reason == f"duplicate of message #{ids[0]}"
+    assert rows[ids[0]].state is rows[ids[2]].state is InboundState.received
+    assert later[0] == ids[0] and later[1] not in ids
+
+
 def test_apply_stops_after_the_current_message_when_asked(app, monkeypatch):
     from app.services import inbound
 
