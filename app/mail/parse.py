@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
-from email.headerregistry import UnstructuredHeader
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
+from functools import lru_cache
 
 from .textcodec import unescape_surrogates
 
@@ -43,7 +44,21 @@ class ReadOnlyMessage(EmailMessage):
         return failobj if value is _ABSENT else value
 
 
-READ_POLICY = policy.default.clone(message_factory=ReadOnlyMessage)
+class _HeaderClasses(HeaderRegistry):
+    """policy.default's header registry, making each header class once.
+
+    The stdlib's registry builds a new class for every header it parses; a
+    message has a dozen headers the rules read, a batch thousands of messages.
+    """
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one registry for the life of the process
+    def __getitem__(self, name):
+        """Return the class for headers called NAME, made on the first call only."""
+        return super().__getitem__(name)
+
+
+READ_POLICY = policy.default.clone(message_factory=ReadOnlyMessage,
+                                   header_factory=_HeaderClasses())
 
 ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 MSGID_RE = re.compile(r"<([^<>\s]+)>")
