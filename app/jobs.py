@@ -47,8 +47,20 @@ def enqueue(func: Callable, *args, **kwargs):
 
 
 def enqueue_all(followups: Iterable[tuple[Callable, tuple]]) -> None:
-    """Enqueue each (function, args) pair; call only after the commit."""
+    """Enqueue each (function, args) pair; call only after the commit.
+
+    The notices of a whole batch (receipts, confirmations) go in one job: a job
+    per message would cost the mail worker more than deciding the message.
+    """
+    notices, others = [], []
     for func, args in followups:
+        if func is send_notices:
+            notices.extend(args[0])
+        else:
+            others.append((func, args))
+    if notices:
+        enqueue(send_notices, notices)
+    for func, args in others:
         enqueue(func, *args)
 
 
