@@ -78,7 +78,10 @@ def find_hits(text: str) -> list[Hit]:
     norm = normalize(text)
     hits: list[Hit] = []
     for answer, strength, pattern in _COMPILED:
-        for match in pattern.finditer(norm):
+        matches = list(pattern.finditer(norm))
+        if not matches:
+            continue  # most rows match nothing: no need to mask
+        for match in matches:
             phrase = match.group(0).strip(" |,")
             if answer and phrase:
                 hits.append(Hit(answer, strength == "strong", phrase,
