@@ -65,8 +65,20 @@ def part_text(part: Message) -> str:
     return decode_bytes(payload_bytes(part), charset)
 
 
+# The rules walk each message's tree a dozen times; the pipeline never changes it.
+_CHILDREN: weakref.WeakKeyDictionary[Message, list[Message]] = weakref.WeakKeyDictionary()
+
+
 def children(part: Message) -> list[Message]:
     """Return the sub-parts of a multipart, or [] (message/* are leaves here)."""
+    found = _CHILDREN.get(part)
+    if found is None:
+        found = _CHILDREN[part] = _children(part)
+    return list(found)
+
+
+def _children(part: Message) -> list[Message]:
+    """Find the sub-parts of PART."""
     if content_type(part).startswith("message/"):
         return []
     try:
