@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.mail.decision import AgendaDraft
-from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Forum, Meeting, utcnow
-from app.services import audit, roster
+from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Forum, Meeting, Person, utcnow
+from app.services import audit, pending, roster
 from app.services.errors import ServiceError
 
 TITLE_MAX = 300
@@ -17,7 +17,8 @@ TITLE_MAX = 300
 def from_mail(forum: Forum, draft: AgendaDraft, sender: str, sender_name: str,
               inbound_id: int | None = None) -> AgendaItem:
     """Create a pending item from a mail to the agenda address."""
-    person = roster.find_person(forum, sender) if sender else None
+    with pending.reading(Person):
+        person = roster.find_person(forum, sender) if sender else None
     item = AgendaItem(
         forum=forum,
         title=_title(draft.original_subject),
@@ -34,7 +35,7 @@ def from_mail(forum: Forum, draft: AgendaDraft, sender: str, sender_name: str,
         for a in draft.attachments
     ]
     db.session.add(item)
-    db.session.flush()
+    db.session.flush()  # the audit event names the item: it needs its id
     audit.record(forum.id, sender or "mail", "agenda_item_received", item)
     return item
 

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from app.extensions import db
 from app.mail.context import InvitationRef, MailContext
 from app.models import Forum, Invitation, InvitationStatus, Meeting, OutboundMessage, Person, utcnow
+from app.services import pending
 from app.services.invitations import token_secret
 
 
@@ -29,7 +30,8 @@ class _Lookup(Mapping):
         raise TypeError("a database lookup has no length")
 
     def __getitem__(self, key):
-        value = self.lookup(key)
+        with pending.reading(Invitation, Meeting, OutboundMessage, Person):
+            value = self.lookup(key)
         if value is None:
             raise KeyError(key)
         return value
