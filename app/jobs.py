@@ -206,11 +206,16 @@ def send_cancellations(meeting_id: int) -> int:
     return send_outbound(sorted(set(ids)))
 
 
+_STILL_QUEUED = db.select(OutboundMessage.id).where(
+    OutboundMessage.meeting_id == db.bindparam("meeting_id"),
+    OutboundMessage.kind == db.bindparam("kind"),
+    OutboundMessage.state == OutboundState.queued,
+)
+
+
 def _still_queued(meeting_id: int, kind: str) -> list[int]:
     """Return ids of this meeting's messages of KIND that an earlier try left queued."""
-    stmt = db.select(OutboundMessage.id).filter_by(meeting_id=meeting_id, kind=kind,
-                                                   state=OutboundState.queued)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_STILL_QUEUED, {"meeting_id": meeting_id, "kind": kind}))
 
 
 def sweep_outbound(older_than_seconds: int = 120) -> int:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -37,16 +37,23 @@ def token_secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
 
+# Built once: every job that mails a meeting asks for it, and building the
+# statement with its loader options costs more than running it.
+_INVITATIONS_OF = (
+    select(Invitation)
+    .where(Invitation.meeting_id == bindparam("meeting_id"))
+    .options(selectinload(Invitation.person), selectinload(Invitation.seat),
+             selectinload(Invitation.stands_in_for).selectinload(Invitation.person))
+    .order_by(Invitation.id)
+)
+
+
+_INVITED = select(Invitation.person_id).where(Invitation.meeting_id == bindparam("meeting_id"))
+
+
 def invitations_of(meeting: Meeting) -> list[Invitation]:
     """Return the meeting's invitations with people and seats loaded, in a stable order."""
-    stmt = (
-        select(Invitation)
-        .filter_by(meeting_id=meeting.id)
-        .options(selectinload(Invitation.person), selectinload(Invitation.seat),
-                 selectinload(Invitation.stands_in_for).selectinload(Invitation.person))
-        .order_by(Invitation.id)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_INVITATIONS_OF, {"meeting_id": meeting.id}))
 
 
 def _new_invitation(meeting: Meeting, person, role: InvitationRole, seat=None,
@@ -72,7 +79,7 @@ def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
     if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held,
                           MeetingStatus.minutes_sent):
         raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
-    invited = set(db.session.scalars(select(Invitation.person_id).filter_by(meeting_id=meeting.id)))
+    invited = set(db.session.scalars(_INVITED, {"meeting_id": meeting.id}))
     created = [
         Invitation(meeting=meeting, person=a.person, role=a.role, seat=a.seat)
         for a in meetings.attendees(meeting)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.mail.messages import AgendaLine, ForumInfo, MeetingInfo, RecipientInfo
@@ -23,14 +23,17 @@ def forum_info(forum: Forum) -> ForumInfo:
     )
 
 
+_APPROVED = (
+    select(AgendaItem)
+    .where(AgendaItem.meeting_id == bindparam("meeting_id"),
+           AgendaItem.status == AgendaStatus.approved)
+    .order_by(AgendaItem.position, AgendaItem.id)
+)
+
+
 def agenda_lines(meeting: Meeting) -> list[AgendaLine]:
     """Return the meeting's approved agenda, in order."""
-    stmt = (
-        select(AgendaItem)
-        .filter_by(meeting_id=meeting.id, status=AgendaStatus.approved)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    )
-    items = db.session.scalars(stmt)
+    items = db.session.scalars(_APPROVED, {"meeting_id": meeting.id})
     return [AgendaLine(n, item.title, _summary(item.body)) for n, item in enumerate(items, 1)]
 
 

@@ -53,15 +53,17 @@ def queue(
     return row, True
 
 
+_SENT_SINCE = select(func.count(OutboundMessage.id)).where(
+    OutboundMessage.forum_id == bindparam("forum_id"),
+    OutboundMessage.state == OutboundState.sent,
+    OutboundMessage.sent_dt >= bindparam("since"),
+)
+
+
 def sent_last_minute(forum_id: int) -> int:
     """Return how many messages FORUM sent in the last 60 seconds."""
     since = utcnow() - timedelta(seconds=60)
-    stmt = select(func.count(OutboundMessage.id)).where(
-        OutboundMessage.forum_id == forum_id,
-        OutboundMessage.state == OutboundState.sent,
-        OutboundMessage.sent_dt >= since,
-    )
-    return db.session.scalar(stmt) or 0
+    return db.session.scalar(_SENT_SINCE, {"forum_id": forum_id, "since": since}) or 0
 
 
 class Pending(NamedTuple):
@@ -74,13 +76,18 @@ class Pending(NamedTuple):
     raw: bytes
 
 
+_PENDING = (
+    select(OutboundMessage.id, OutboundMessage.forum_id, OutboundMessage.recipient,
+           OutboundMessage.kind, OutboundMessage.raw)
+    .where(OutboundMessage.id.in_(bindparam("ids", expanding=True)),
+           OutboundMessage.state == OutboundState.queued)
+    .order_by(OutboundMessage.id)
+)
+
+
 def pending(ids: list[int]) -> list[Pending]:
     """Return the still-queued messages among IDS, oldest first."""
-    columns = (OutboundMessage.id, OutboundMessage.forum_id, OutboundMessage.recipient,
-               OutboundMessage.kind, OutboundMessage.raw)
-    stmt = (select(*columns).where(OutboundMessage.id.in_(ids))
-            .filter_by(state=OutboundState.queued).order_by(OutboundMessage.id))
-    return [Pending(*row) for row in db.session.execute(stmt)]
+    return [Pending(*row) for row in db.session.execute(_PENDING, {"ids": list(ids)})]
 
 
 def mark_sent(ledger: Connection, message_id: int) -> None:
@@ -120,12 +127,15 @@ class LedgerView:
     answering from memory keeps that to one query per meeting.
     """
 
+    _STATEMENT = select(OutboundMessage.dedupe_key, OutboundMessage.invitation_id,
+                        OutboundMessage.kind).where(
+                            OutboundMessage.meeting_id == bindparam("meeting_id"))
+
     def __init__(self, meeting_id: int) -> None:
-        stmt = select(OutboundMessage.dedupe_key, OutboundMessage.invitation_id,
-                      OutboundMessage.kind).filter_by(meeting_id=meeting_id)
         self.keys: set[str] = set()
         self.counts: dict[tuple[int | None, str], int] = {}
-        for key, invitation_id, kind in db.session.execute(stmt):
+        for key, invitation_id, kind in db.session.execute(self._STATEMENT,
+                                                           {"meeting_id": meeting_id}):
             self._note(key, invitation_id, kind)
 
     def _note(self, key: str, invitation_id: int | None, kind: str) -> None:

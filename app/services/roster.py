@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -127,7 +127,7 @@ def end_mandate(mandate: Mandate, last_day: date, reason: str, actor: str = "sys
     return mandate
 
 
-def _active_on(day: date):
+def _active_on(day):
     """Return the SQL condition for mandates in force on DAY."""
     return and_(
         Mandate.starts_on <= day,
@@ -144,19 +144,9 @@ def current_mandate(seat: Seat, role: MandateRole, day: date) -> Mandate | None:
 
 def holdings(forum: Forum, day: date) -> list[Holding]:
     """Return, for every seat of FORUM, its member and alternate on DAY."""
-    seats = db.session.scalars(
-        select(Seat)
-        .where(Seat.forum_id == forum.id, _seat_exists_on(day))
-        .options(selectinload(Seat.appointing_body))
-        .order_by(Seat.position, Seat.id)
-    ).all()
-    mandates = db.session.scalars(
-        select(Mandate)
-        .join(Seat)
-        .where(Seat.forum_id == forum.id, _active_on(day))
-        .options(selectinload(Mandate.person))
-        .order_by(Mandate.starts_on)
-    ).all()
+    params = {"forum_id": forum.id, "day": day}
+    seats = db.session.scalars(_SEATS_ON, params).all()
+    mandates = db.session.scalars(_MANDATES_ON, params).all()
     by_place = {(m.seat_id, m.role): m for m in mandates}  # the latest start wins
     return [
         Holding(s, by_place.get((s.id, MandateRole.member)),
@@ -165,7 +155,7 @@ def holdings(forum: Forum, day: date) -> list[Holding]:
     ]
 
 
-def _seat_exists_on(day: date):
+def _seat_exists_on(day):
     """Return the SQL condition for seats that exist on DAY."""
     return and_(
         or_(Seat.created_on.is_(None), Seat.created_on <= day),
@@ -195,3 +185,21 @@ def terms_ending(forum: Forum, day: date, within_days: int) -> list[Mandate]:
         .order_by(Mandate.term_ends_on)
     )
     return list(db.session.scalars(stmt))
+
+
+# Built once (after the conditions above): inviting a meeting, drawing the overview
+# and checking the rules all ask who holds the seats on a day, and building these
+# statements costs more than running them.
+_SEATS_ON = (
+    select(Seat)
+    .where(Seat.forum_id == bindparam("forum_id"), _seat_exists_on(bindparam("day")))
+    .options(selectinload(Seat.appointing_body))
+    .order_by(Seat.position, Seat.id)
+)
+_MANDATES_ON = (
+    select(Mandate)
+    .join(Seat)
+    .where(Seat.forum_id == bindparam("forum_id"), _active_on(bindparam("day")))
+    .options(selectinload(Mandate.person))
+    .order_by(Mandate.starts_on)
+)
