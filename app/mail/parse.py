@@ -131,17 +131,14 @@ class Mail:
 
     @property
     def sender_name(self) -> str:
-        """Return the From display name."""
-        return parseaddr(self._address_text("From"))[0].strip()
+        """Return the From display name (cached)."""
+        if "sender_name" not in self.cache:
+            self.cache["sender_name"] = parseaddr(self._address_text("From"))[0].strip()
+        return str(self.cache["sender_name"])
 
     def _address_text(self, name: str) -> str:
-        """Return address header NAME as text to read addresses from.
-
-        A plain ASCII value without encoded words is read as it stands: parsing it
-        into policy.default's address objects first would cost more than the rest
-        of reading it, and yield the same addresses and names
-        (tests/mail/test_parse_headers.py).
-        """
+        """Return address header NAME as text to read addresses from: one plain mailbox as
+        it stands, which policy.default's slow parse would read the same (tests show it)."""
         raw = self._raw_headers().get(name.lower())
         if isinstance(raw, str) and raw.isascii():
             plain = _UNFOLD.sub("", raw).strip()
@@ -157,7 +154,9 @@ class Mail:
     @property
     def message_id(self) -> str:
         """Return the Message-ID without angle brackets."""
-        value = self.header("Message-ID")
+        raw = self._raw_headers().get("message-id")
+        plain = raw.strip() if isinstance(raw, str) and raw.isascii() else ""
+        value = plain if MSGID_RE.fullmatch(plain) else self.header("Message-ID")
         ids = message_ids(value)
         return ids[0] if ids else value.strip("<> ")
 

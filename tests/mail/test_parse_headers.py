@@ -103,3 +103,11 @@ def test_any_ascii_sender_reads_as_through_the_full_parse(name, local, shape, qu
     value = shape.format(name=name, addr=f"{local}@example.dk", q='"' if quoted else "")
     raw = f"From: {value}\r\nSubject: x\r\n\r\nbody\r\n".encode()
     assert (parse(raw).sender, parse(raw).sender_name) == _slow_sender(raw)
+
+
+@pytest.mark.parametrize("path", _messages(), ids=lambda p: p.name)
+def test_message_id_reads_as_through_the_full_parse(path: Path) -> None:
+    raw = path.read_bytes()
+    slow = parse(raw)
+    slow.cache["raw_headers"] = {}
+    assert parse(raw).message_id == slow.message_id
