@@ -5,25 +5,22 @@ the recipient's name and address, their reply token and the Message-ID. Most of
 the cost of compose_invitation() lies in the stdlib's header objects (several
 milliseconds a message), not in what the message says. So the MIME skeleton
 (headers, part headers, boundaries) is composed once by compose_invitation()
-itself, per language, role and body encoding; each copy then gets its own
-headers and bodies, rendered by the same templates and encoded by the same
-stdlib encoders that set_content() uses. A reader sees exactly what
+itself, per language and body encoding; each copy then gets its own headers
+and bodies. The texts come from a form letter per kind of recipient
+(form_letter.py); the stdlib encoder set_content() uses encodes them. A reader sees exactly what
 compose_invitation() would have written (tests/compose/test_merge.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import contentmanager, policy
 from email.headerregistry import Address
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
-
-from markupsafe import escape
 
 from app.mail.compose import (
     InvitationLetter,
@@ -32,6 +29,7 @@ from app.mail.compose import (
     invitation_letter,
 )
 from app.mail.compose_base import boundary_digest, one_line, text_cte
+from app.mail.form_letter import Fields, FormLetter
 from app.mail.messages import ForumInfo, MeetingInfo, Outgoing, RecipientInfo
 from app.mail.tokens import reply_address
 
@@ -65,7 +63,7 @@ class InvitationMerge:
     def __init__(self, forum: ForumInfo, now: datetime | None = None) -> None:
         self.forum = forum
         self.now = now or datetime.now(UTC)
-        self._letters: dict[tuple, _FormLetter | None] = {}
+        self._letters: dict[tuple, FormLetter | None] = {}
 
     def invitation(
         self,
@@ -77,119 +75,56 @@ class InvitationMerge:
         message_id: str | None = None,
     ) -> Outgoing:
         """Return the invitation to RECIPIENT, as compose_invitation() would write it."""
-        forum = self.forum
-        message_id = message_id or make_msgid(domain=forum.msgid_domain)
-        content = invitation_content(forum, meeting, recipient, token, updated=updated,
+        message_id = message_id or make_msgid(domain=self.forum.msgid_domain)
+        content = invitation_content(self.forum, meeting, recipient, token, updated=updated,
                                      now=self.now,
                                      letter=self._letter(meeting, recipient, token, updated))
-        fields = {
-            "message_id": _header_line("Message-ID", message_id),
-            "date": _date_line(self.now, forum.timezone),
-            "from": _address_line("From", forum.name, forum.sender_address),
-            "to": _address_line("To", recipient.name, recipient.email),
-            "subject": _header_line("Subject", one_line(content.subject)),
-            "reply_to": _reply_to_line(forum, token),
-            "digest": boundary_digest(message_id),
-        }
+        fields = self._headers(recipient, token, message_id, content.subject)
         if None in fields.values():
             # An address the merge cannot write (not ASCII): compose it whole.
-            msg = compose_invitation(forum, meeting, recipient, token, updated=updated,
+            msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
                                      now=self.now, message_id=message_id)
             return Outgoing.of(msg)
         bodies = (content.text, content.html, content.calendar)
         ctes = (text_cte(content.text), text_cte(content.html), "base64")
         for index, (body, cte) in enumerate(zip(bodies, ctes, strict=True)):
             fields[f"body{index}"] = _encode(body, cte)
-        key = (content.lang, ctes)
-        skeleton = _SKELETONS.get(key)
+        skeleton = _SKELETONS.get((content.lang, ctes))
         if skeleton is None:
-            msg = compose_invitation(forum, meeting, recipient, token, updated=updated,
+            msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,
                                      now=self.now, message_id=message_id)
-            skeleton = _SKELETONS[key] = _cut(msg, message_id)
+            skeleton = _SKELETONS[(content.lang, ctes)] = _cut(msg, message_id)
         raw = "".join(_interleave(skeleton, fields))
         return Outgoing(message_id.strip("<>"), recipient.email.strip().lower(),
                         content.subject, raw.encode("ascii"))
 
+    def _headers(self, recipient, token, message_id, subject) -> dict[str, str | None]:
+        """Return this copy's own header lines (None where the merge cannot write one)."""
+        forum = self.forum
+        return {
+            "message_id": _header_line("Message-ID", message_id),
+            "date": _date_line(self.now, forum.timezone),
+            "from": _address_line("From", forum.name, forum.sender_address),
+            "to": _address_line("To", recipient.name, recipient.email),
+            "subject": _header_line("Subject", one_line(subject)),
+            "reply_to": _reply_to_line(forum, token),
+            "digest": boundary_digest(message_id),
+        }
 
     def _letter(self, meeting, recipient, token, updated) -> InvitationLetter:
         """Return the letter to RECIPIENT, filled in from the form letter of their kind."""
+        fields = Fields.of(recipient, token)
+        if not fields.fit:
+            return invitation_letter(self.forum, meeting, recipient, token, updated=updated)
         key = (meeting, recipient.language, recipient.role, updated,
                bool(recipient.seat_label), recipient.stands_in_for is not None)
-        form = self._letters.get(key, _UNTRIED)
-        own = _Fields.of(recipient, token)
-        if form is _UNTRIED:
-            form = self._letters[key] = _FormLetter.checked(self.forum, meeting, recipient,
-                                                            token, updated)
-        if form is None or not own.fit:
+        if key not in self._letters:
+            self._letters[key] = FormLetter.checked(self.forum, meeting, recipient, token,
+                                                    updated)
+        form = self._letters[key]
+        if form is None:  # the templates do more with a field than print it
             return invitation_letter(self.forum, meeting, recipient, token, updated=updated)
-        return form.fill(own)
-
-
-class _Fields(NamedTuple):
-    """What a recipient's letter says of them: name, seat, whom they stand in for, token."""
-
-    name: str
-    seat: str
-    stands_in_for: str
-    token: str
-
-    @classmethod
-    def of(cls, recipient: RecipientInfo, token: str) -> _Fields:
-        """Return RECIPIENT's fields."""
-        return cls(recipient.name, recipient.seat_label, recipient.stands_in_for or "", token)
-
-    @property
-    def fit(self) -> bool:
-        """Tell whether the fields can go into a form letter (no marker characters in them)."""
-        return not any(_MARK in value for value in self)
-
-
-# Form letters hold markers from Unicode's private use area where the fields go.
-_MARK = "\ue000"
-_BLANKS = _Fields(*(f"{_MARK}{name}{_MARK}" for name in ("name", "seat", "for", "token")))
-
-
-@dataclass(frozen=True, slots=True)
-class _FormLetter:
-    """An invitation's texts rendered once with blanks where the recipient's fields go."""
-
-    letter: InvitationLetter
-
-    @classmethod
-    def checked(cls, forum, meeting, recipient, token, updated) -> _FormLetter | None:
-        """Return the form letter for RECIPIENT's kind, or None where filling it in would
-        not give what the templates write (a template that does more than print a field)."""
-        blank = replace(
-            recipient,
-            name=_BLANKS.name,
-            seat_label=_BLANKS.seat if recipient.seat_label else "",
-            stands_in_for=_BLANKS.stands_in_for if recipient.stands_in_for is not None else None,
-        )
-        form = cls(invitation_letter(forum, meeting, blank, _BLANKS.token, updated=updated))
-        own = _Fields.of(recipient, token)
-        if not own.fit:
-            return None
-        exact = invitation_letter(forum, meeting, recipient, token, updated=updated)
-        return form if form.fill(own) == exact else None
-
-    def fill(self, fields: _Fields) -> InvitationLetter:
-        """Return the letter with FIELDS in its blanks."""
-        letter = self.letter
-        return InvitationLetter(
-            letter.lang, letter.subject,
-            _fill(letter.text, fields, str), _fill(letter.html, fields, escape),
-            _fill(letter.description, fields, str))
-
-
-def _fill(text: str, fields: _Fields, quote) -> str:
-    """Return TEXT with each blank replaced by its field, quoted with QUOTE."""
-    for blank, value in zip(_BLANKS, fields, strict=True):
-        if blank in text:
-            text = text.replace(blank, quote(value))
-    return text
-
-
-_UNTRIED = object()
+        return form.fill(fields)
 
 
 def _cut(msg, message_id: str) -> _Skeleton:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.mail.compose import compose_invitation
+from app.mail.compose_base import boundary_digest
 from app.mail.merge import InvitationMerge
 from app.mail.tokens import make_token
 from tests.compose.cases import (
@@ -101,9 +102,8 @@ def test_fresh_message_ids_differ_and_shape_the_boundaries() -> None:
     for merged in (first, second):
         msg = email.message_from_bytes(merged.raw, policy=policy.default)
         assert msg["Message-ID"] == f"<{merged.message_id}>"
-        boundaries = {part.get_boundary() for part in msg.walk() if part.is_multipart()}
-        assert len(boundaries) == 1
-        assert all(msg.get_boundary() in merged.raw.decode() for _ in boundaries)
+        digest = boundary_digest(f"<{merged.message_id}>")
+        assert msg.get_boundary() == f"=_{digest}_0"
 
 
 def test_a_non_ascii_address_is_composed_whole() -> None:
@@ -137,3 +137,27 @@ def test_one_skeleton_serves_other_forums_and_meetings() -> None:
     for forum, meeting in ((FORUM, MEETING), (other, later), (FORUM, later), (other, MEETING)):
         merged = InvitationMerge(forum, NOW).invitation(meeting, MEMBER, TOKEN, message_id=MSGID)
         assert merged.raw == _composed(forum, meeting, MEMBER, TOKEN)
+
+
+def test_a_template_that_changes_a_field_is_rendered_for_each_copy(monkeypatch) -> None:
+    from app.mail import form_letter
+    from app.mail.compose import InvitationLetter
+
+    def shouting(forum, meeting, recipient, token, updated=False):
+        # A template doing more than print the name: "Kære METTE JENSEN".
+        text = f"Kære {recipient.name.upper()}\n{token}\n"
+        return InvitationLetter("da", "Indkaldelse", text, f"<p>{text}</p>", "")
+
+    monkeypatch.setattr(form_letter, "invitation_letter", shouting)
+    assert form_letter.FormLetter.checked(FORUM, MEETING, MEMBER, TOKEN, False) is None
+
+
+def test_a_form_letter_fills_in_escaped_html_and_plain_text() -> None:
+    from app.mail import form_letter
+
+    person = replace(MEMBER, name="Anne & <Bo> \"Ø\"")
+    form = form_letter.FormLetter.checked(FORUM, MEETING, person, TOKEN, False)
+    assert form is not None
+    letter = form.fill(form_letter.Fields.of(person, TOKEN))
+    assert "Anne & <Bo>" in letter.text and "Anne &amp; &lt;Bo&gt;" in letter.html
+    assert TOKEN in letter.description
