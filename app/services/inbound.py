@@ -83,8 +83,10 @@ def receive(raw: bytes, *, mailbox: str | None = None, uid: int | None = None,
         sender=_short(headers.get("From"), 254), subject=_short(headers.get("Subject"), 2000),
         state=InboundState.received,
     )
-    twin = (seen.by_message_id.get(message_id) if seen is not None and message_id else
-            _same_message_id(message_id) if seen is None else None)
+    if seen is None:
+        twin = _same_message_id(message_id)
+    else:
+        twin = seen.by_message_id.get(message_id) if message_id else None
     if twin is not None:
         # The same message by another route (e.g. To and Cc both ours): keep, don't apply.
         if twin.id is None:
