@@ -153,14 +153,17 @@ def schedule_reminders(meeting: Meeting) -> list[str]:
     meeting and its SEQUENCE, so scheduling again replaces rather than doubles them.
     """
     config, now, scheduled = current_app.config, utcnow(), []
-    for func, days in ((send_final_agenda, config["FINAL_AGENDA_DAYS"]),
-                       (send_reminders, config["REMINDER_DAYS"])):
-        when = meeting.start_dt - timedelta(days=days)
-        if when > now:
-            job_id = f"{func.__name__}-{meeting.id}-{meeting.sequence}"
-            rq.queue.enqueue_at(when, func, meeting.id, meeting.sequence, job_id=job_id,
-                                retry=_retry())
-            scheduled.append(job_id)
+    # One pipeline: the two jobs reach Redis in one exchange, not a dozen.
+    with rq.queue.connection.pipeline() as pipe:
+        for func, days in ((send_final_agenda, config["FINAL_AGENDA_DAYS"]),
+                           (send_reminders, config["REMINDER_DAYS"])):
+            when = meeting.start_dt - timedelta(days=days)
+            if when > now:
+                job_id = f"{func.__name__}-{meeting.id}-{meeting.sequence}"
+                rq.queue.enqueue_at(when, func, meeting.id, meeting.sequence, job_id=job_id,
+                                    retry=_retry(), pipeline=pipe)
+                scheduled.append(job_id)
+        pipe.execute()
     return scheduled
 
 

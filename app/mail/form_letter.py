@@ -5,8 +5,8 @@ the rest of the copy. The recipient's name, seat, whom they stand in for and
 their token are the only things that differ between copies of one kind, so
 the texts are rendered once with markers in their place and filled in per
 copy, HTML-escaped where the templates would escape. The first copy of each
-kind is checked against a direct render, so a template that does more with a
-field than print it falls back to rendering.
+kind in a process is checked against a direct render, so a template that does
+more with a field than print it falls back to rendering.
 """
 
 from __future__ import annotations
@@ -61,8 +61,15 @@ class FormLetter:
             stands_in_for=BLANKS.stands_in_for if recipient.stands_in_for is not None else None,
         )
         form = cls(invitation_letter(forum, meeting, blank, BLANKS.token, updated=updated))
+        kind = (forum.language, recipient.language, recipient.role, updated,
+                bool(recipient.seat_label), recipient.stands_in_for is not None, meeting.kind)
+        if kind in _CHECKED:
+            return form  # the templates only print this kind's fields: checked before
         exact = invitation_letter(forum, meeting, recipient, token, updated=updated)
-        return form if form.fill(Fields.of(recipient, token)) == exact else None
+        if form.fill(Fields.of(recipient, token)) != exact:
+            return None
+        _CHECKED.add(kind)
+        return form
 
     def fill(self, fields: Fields) -> InvitationLetter:
         """Return the letter with FIELDS in its blanks."""
@@ -71,6 +78,11 @@ class FormLetter:
             letter.lang, letter.subject,
             _fill(letter.text, fields, str), _fill(letter.html, fields, escape),
             _fill(letter.description, fields, str))
+
+
+# Kinds of recipient whose form letter was checked against a direct render in
+# this process; the templates are fixed for its life, so once is enough.
+_CHECKED: set[tuple] = set()
 
 
 def _fill(text: str, fields: Fields, quote) -> str:

@@ -149,6 +149,7 @@ def test_a_template_that_changes_a_field_is_rendered_for_each_copy(monkeypatch) 
         return InvitationLetter("da", "Indkaldelse", text, f"<p>{text}</p>", "")
 
     monkeypatch.setattr(form_letter, "invitation_letter", shouting)
+    monkeypatch.setattr(form_letter, "_CHECKED", set())  # as in a fresh process
     assert form_letter.FormLetter.checked(FORUM, MEETING, MEMBER, TOKEN, False) is None
 
 
