@@ -139,12 +139,15 @@ class Mail:
     def _address_text(self, name: str) -> str:
         """Return address header NAME as text to read addresses from: one plain mailbox as
         it stands, which policy.default's slow parse would read the same (tests show it)."""
-        raw = self._raw_headers().get(name.lower())
-        if isinstance(raw, str) and raw.isascii():
-            plain = _UNFOLD.sub("", raw).strip()
-            if "=?" not in plain and _SIMPLE_MAILBOX.fullmatch(plain):
-                return _clean(plain)
+        plain = self._ascii_raw(name)
+        if "=?" not in plain and _SIMPLE_MAILBOX.fullmatch(plain):
+            return _clean(plain)
         return self.header(name)
+
+    def _ascii_raw(self, name: str) -> str:
+        """Return header NAME's raw value unfolded, or '' when absent or not plain ASCII."""
+        raw = self._raw_headers().get(name.lower())
+        return _UNFOLD.sub("", raw).strip() if isinstance(raw, str) and raw.isascii() else ""
 
     @property
     def subject(self) -> str:
@@ -154,8 +157,7 @@ class Mail:
     @property
     def message_id(self) -> str:
         """Return the Message-ID without angle brackets."""
-        raw = self._raw_headers().get("message-id")
-        plain = raw.strip() if isinstance(raw, str) and raw.isascii() else ""
+        plain = self._ascii_raw("Message-ID")
         value = plain if MSGID_RE.fullmatch(plain) else self.header("Message-ID")
         ids = message_ids(value)
         return ids[0] if ids else value.strip("<> ")
