@@ -29,6 +29,7 @@ ENVIRONMENT = {
                           "Polling interval for servers without IDLE."),
     "MAIL_MAX_BYTES": ("MAIL_MAX_BYTES", int, "Larger inbound mail is quarantined unread."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
+    "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
 }
 
 
@@ -73,6 +74,12 @@ class Defaults:
     FINAL_AGENDA_DAYS = 7
     #: When the daily look at terms and vacancies runs (cron syntax, the machine's time).
     RULES_CRON = "15 7 * * *"
+    #: Job worker processes `make run` starts: one sends while another composes.
+    JOB_WORKERS = 2
+    #: A forum's mail is sent by one job at a time (app/sendlock.py): how long the lock
+    #: lasts without renewal, and how long another job waits for it before a retry.
+    SEND_LOCK_SECONDS = 300
+    SEND_LOCK_WAIT_SECONDS = 120
     #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
     SWEEP_CRON = "*/5 * * * *"
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from rq import Retry
 
+from app import sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mailer import SendError, transport
@@ -94,44 +95,47 @@ def _ids(rows: Iterable[OutboundMessage | None]) -> list[int]:
 
 def send_outbound(ids: list[int]) -> int:
     """Send the queued messages among IDS, within each forum's rate; return how many left."""
-    messages = outbound.pending(ids)
     sent = 0
-    for forum_id in sorted({message.forum_id for message in messages}):
-        sent += _deliver(db.session.get(Forum, forum_id),
-                         [message for message in messages if message.forum_id == forum_id])
+    for forum_id, forum_ids in sorted(outbound.queued_by_forum(ids).items()):
+        sent += _deliver(db.session.get(Forum, forum_id), forum_ids)
     db.session.remove()
     return sent
 
 
-def _deliver(forum: Forum, messages: list[outbound.Pending]) -> int:
-    """Send MESSAGES of one forum on one connection, committing after each message."""
-    sender, budget = forum.sender_address, forum.send_per_minute
-    budget -= outbound.sent_last_minute(forum.id)
-    batch, later = messages[:max(budget, 0)], messages[max(budget, 0):]
-    if later:
-        # The forum's mailbox allows only so many a minute: the rest waits its turn.
-        rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [m.id for m in later],
-                            retry=_retry())
-    sent = 0
-    # The session's reads are done: end its transaction, and mark on a connection
-    # held for the whole batch, committing after every message.
-    db.session.commit()
-    with db.engine.connect() as ledger, transport() as mailer:
-        for message in batch:
-            try:
-                mailer.send(message.raw, sender, message.recipient)
-            except SendError as exc:
-                outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
-                ledger.commit()
-                log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)
-                if not exc.permanent:
-                    raise  # RQ retries the job; sent rows are skipped next time
-                continue
-            # Committed before the next message: a crash re-sends at most this one.
-            outbound.mark_sent(ledger, message.id)
-            ledger.commit()
-            sent += 1
-    return sent
+def _deliver(forum: Forum, ids: list[int]) -> int:
+    """Send FORUM's queued messages among IDS on one connection, committing after each."""
+    with sendlock.sending(forum.id) as lock:
+        # Read only now: a job that held the lock before may have sent some of them.
+        messages = outbound.pending(ids)
+        budget = forum.send_per_minute - outbound.sent_last_minute(forum.id)
+        batch, later = messages[:max(budget, 0)], messages[max(budget, 0):]
+        if later:
+            # The forum's mailbox allows only so many a minute: the rest waits its turn.
+            rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [m.id for m in later],
+                                retry=_retry())
+        # The session's reads are done: end its transaction, and mark on a connection
+        # held for the whole batch, committing after every message.
+        db.session.commit()
+        with db.engine.connect() as ledger, transport() as mailer:
+            return sum(_send_one(forum, message, ledger, mailer, lock) for message in batch)
+
+
+def _send_one(forum: Forum, message: outbound.Pending, ledger, mailer, lock) -> int:
+    """Send MESSAGE and record the outcome on LEDGER at once; return 1 when it left."""
+    lock.keep()
+    try:
+        mailer.send(message.raw, forum.sender_address, message.recipient)
+    except SendError as exc:
+        outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
+        ledger.commit()
+        log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)
+        if not exc.permanent:
+            raise  # RQ retries the job; sent rows are skipped next time
+        return 0
+    # Committed before the next message: a crash re-sends at most this one.
+    outbound.mark_sent(ledger, message.id)
+    ledger.commit()
+    return 1
 
 
 def send_invitations(meeting_id: int) -> int:

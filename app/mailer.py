@@ -40,6 +40,9 @@ class SMTPTransport:
         """Connect and log in with Flask-Mail's settings."""
         try:
             self.host = mail.connect().configure_host()
+            # Flask-Mail sets no timeout: a server that stops answering would hold the
+            # forum's send lock (app/sendlock.py) for ever.
+            self.host.sock.settimeout(current_app.config["MAIL_TIMEOUT"])
         except (OSError, smtplib.SMTPException) as exc:
             raise SendError(f"cannot connect to SMTP server: {exc}", permanent=False) from exc
 

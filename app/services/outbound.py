@@ -85,6 +85,21 @@ _PENDING = (
 )
 
 
+_QUEUED_FORUMS = (
+    select(OutboundMessage.forum_id, OutboundMessage.id)
+    .where(OutboundMessage.id.in_(bindparam("ids", expanding=True)),
+           OutboundMessage.state == OutboundState.queued)
+)
+
+
+def queued_by_forum(ids: list[int]) -> dict[int, list[int]]:
+    """Return the still-queued messages among IDS, as ids by forum."""
+    found: dict[int, list[int]] = {}
+    for forum_id, message_id in db.session.execute(_QUEUED_FORUMS, {"ids": list(ids)}):
+        found.setdefault(forum_id, []).append(message_id)
+    return found
+
+
 def pending(ids: list[int]) -> list[Pending]:
     """Return the still-queued messages among IDS, oldest first."""
     return [Pending(*row) for row in db.session.execute(_PENDING, {"ids": list(ids)})]

@@ -1,7 +1,11 @@
 """Fixtures for jobs: a real SMTP server, real Redis and a real RQ worker in burst mode."""
 
 import email
+import os
+import subprocess
+import sys
 from email import policy
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -35,6 +39,36 @@ def work(app):
 
     yield run
     rq.queue.connection.flushdb()
+
+
+@pytest.fixture
+def spawn_worker(app_config, tmp_path):
+    """Return a function that starts `flask jobs worker --burst` in its own process.
+
+    The process is configured by environment variables, as in production, with
+    this test's database, Redis and SMTP server.
+    """
+    env = dict(os.environ, DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
+               REDIS_URL=app_config["REDIS_URL"], SMTP_HOST=app_config["MAIL_SERVER"],
+               SMTP_PORT=str(app_config["MAIL_PORT"]), SECRET_KEY=app_config["SECRET_KEY"],
+               BASE_URL=app_config["BASE_URL"])
+    root = Path(__file__).resolve().parents[2]
+    started = []
+
+    def spawn() -> subprocess.Popen:
+        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs",
+                                 "worker", "--burst"], cwd=root, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+        started.append((proc, log))
+        return proc
+
+    yield spawn
+    for proc, log in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        log.close()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class RecordingHandler:
         self._messages: list[Received] = []
         self._rcpt_failures: dict[str, _RcptFailure] = {}
         self._drop_after: int | None = None
+        self._delay = 0.0
         self.drops = 0
 
     # -- knobs ---------------------------------------------------------------------------------
@@ -48,6 +50,7 @@ class RecordingHandler:
             self._messages.clear()
             self._rcpt_failures.clear()
             self._drop_after = None
+            self._delay = 0.0
             self.drops = 0
 
     def drop_after(self, count: int) -> None:
@@ -58,6 +61,11 @@ class RecordingHandler:
         """
         with self._cond:
             self._drop_after = count
+
+    def slow_down(self, seconds: float) -> None:
+        """Take SECONDS over every message before accepting it, like a busy server."""
+        with self._cond:
+            self._delay = seconds
 
     def fail_rcpt(
         self, address: str, code: int = 550, text: str | None = None, times: int | None = None
@@ -137,6 +145,10 @@ class RecordingHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """Record the message and accept it."""
+        with self._cond:
+            delay = self._delay
+        if delay:
+            await asyncio.sleep(delay)
         raw = envelope.original_content or b""
         message = Received(
             mail_from=envelope.mail_from or "",
