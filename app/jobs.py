@@ -144,6 +144,11 @@ def send_invitations(meeting_id: int) -> int:
     if meeting is None:
         return 0
     invitations.invite(meeting, actor="jobs")
+    # Committed before composing: a write holds the database (SQLite: all of it) until
+    # its commit, and another worker's marks would wait for the whole composition. A
+    # crash before the next commit leaves invitations without mail, which a retry or
+    # the secretary sending again queues, since invite() skips who is invited.
+    db.session.commit()
     ids = _ids(invitations.queue_invitations(meeting)) + _still_queued(meeting.id, "invitation")
     db.session.commit()
     schedule_reminders(meeting)

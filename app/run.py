@@ -23,9 +23,12 @@ def _processes(app) -> dict[str, list[str]]:
     procs = {
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--workers", "2", "--threads", "4", "--access-logfile", "-", "wsgi:app"],
-        "jobs": [*flask, "jobs", "worker"],
         "cron": [*flask, "rq", "cron"],
     }
+    # Several job workers: one composes a meeting's invitations while another sends;
+    # a forum's mail still goes out one job at a time (app/sendlock.py).
+    for number in range(1, app.config["JOB_WORKERS"] + 1):
+        procs[f"jobs-{number}"] = [*flask, "jobs", "worker"]
     if "mail" in app.cli.commands and "watch" in app.cli.commands["mail"].commands:
         procs["mail"] = [*flask, "mail", "watch"]
     return procs

@@ -1,18 +1,21 @@
 """Send 1,000 invitations (50 forums x 20 people) through the real job path.
 
-Prints invitations/s for the app (RQ worker in burst mode: invite, compose, ledger,
+Prints invitations/s for the app (RQ workers in burst mode: invite, compose, ledger,
 SMTP on one connection per batch, commit per message) next to a bare smtplib loop
 sending the same bytes on one connection to the same local aiosmtpd, as a ratio.
-Target: at least 0.5 of the bare loop. Each round seeds afresh and runs the app, then
-the bare loop; the ratio is over all rounds.
+Target: at least 0.5 of the bare loop. The app runs as `make run` runs it, with
+JOB_WORKERS worker processes (2), and also with one, to show what each part gives.
+Each round seeds afresh and runs the app with one worker, then with JOB_WORKERS,
+then the bare loop; the ratios are over all rounds.
 
-Run: .venv/bin/python bench/send.py [--forums 50] [--people 20] [--rounds 3]
+Run: .venv/bin/python bench/send.py [--forums 50] [--people 20] [--rounds 3] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import smtplib
 import sys
@@ -52,13 +55,27 @@ def seed(forums: int, people: int) -> list[int]:
     return ids
 
 
-def run_app(meeting_ids: list[int]) -> float:
-    """Send every meeting's invitations through RQ; return seconds."""
-    began = time.perf_counter()
+def run_app(app, meeting_ids: list[int], workers: int) -> float:
+    """Send every meeting's invitations through RQ with WORKERS processes; return seconds."""
     for meeting_id in meeting_ids:
         jobs.enqueue(jobs.send_invitations, meeting_id)
-    make_worker().work(burst=True, with_scheduler=False)
+    db.session.remove()
+    db.engine.dispose()  # each worker opens its own connections
+    began = time.perf_counter()
+    fork = multiprocessing.get_context("fork")
+    processes = [fork.Process(target=_work, args=(app,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
     return time.perf_counter() - began
+
+
+def _work(app) -> None:
+    """Run one burst worker, as `flask jobs worker --burst` does, in a forked process."""
+    with app.app_context():
+        db.engine.dispose(close=False)  # the parent's connections stay the parent's
+        make_worker().work(burst=True, with_scheduler=False)
 
 
 def run_bare(server: SMTPServer, messages: list[tuple[str, bytes]]) -> float:
@@ -79,6 +96,8 @@ def main() -> None:
     # Rounds alternate the app and the bare loop: this machine's speed drifts by tens
     # of percent over a minute, and one round could catch either at a bad moment.
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="job worker processes (default: the app's JOB_WORKERS)")
     args = parser.parse_args()
     # The RQ worker turns on INFO logging; aiosmtpd would then log every SMTP line of
     # both loops, and measure the logger instead of the mail path.
@@ -92,48 +111,69 @@ def main() -> None:
                           "RQ_CONNECTION": redis_url, "SECRET_KEY": "bench",
                           "MAIL_SERVER": server.host, "MAIL_PORT": server.port,
                           "REMINDER_DAYS": 3, "FINAL_AGENDA_DAYS": 7})
+        workers = args.workers or app.config["JOB_WORKERS"]
+        counts = sorted({1, workers})
         with app.app_context():
-            totals = [0, 0.0, 0.0]
+            totals = Totals(counts)
             for _ in range(args.rounds):
-                sent, app_seconds, bare_seconds = one_round(server, args.forums, args.people)
-                print(f"round: {sent} invitations, app {app_seconds:.2f} s, "
-                      f"bare loop {bare_seconds:.2f} s")
-                totals = [totals[0] + sent, totals[1] + app_seconds, totals[2] + bare_seconds]
-        report(*totals, url)
+                one_round(app, server, args.forums, args.people, totals)
+        totals.report(url)
     finally:
         server.stop()
         redis.stop()
 
 
-def one_round(server: SMTPServer, forums: int, people: int) -> tuple[int, float, float]:
-    """Seed a fresh database, send through the app, then the same bytes bare; return
-    (messages, app seconds, bare seconds)."""
+class Totals:
+    """Messages and seconds summed over rounds, per number of workers and for the bare loop."""
+
+    def __init__(self, counts: list[int]) -> None:
+        self.sent = dict.fromkeys(counts, 0)
+        self.seconds = dict.fromkeys(counts, 0.0)
+        self.bare_sent, self.bare_seconds = 0, 0.0
+
+    def report(self, url: str) -> None:
+        """Print the figures and the ratios."""
+        bare_rate = self.bare_sent / self.bare_seconds
+        print(f"database: {url.split(':')[0]}")
+        print(f"bare smtplib loop, same bytes, one connection: {self.bare_seconds:6.2f} s "
+              f"{bare_rate:8.1f} messages/s")
+        for workers, sent in self.sent.items():
+            rate = sent / self.seconds[workers]
+            print(f"app, {workers} worker(s) (RQ job: invite, compose, ledger, SMTP): "
+                  f"{self.seconds[workers]:6.2f} s {rate:8.1f} invitations/s, "
+                  f"ratio app/bare {rate / bare_rate:.2f}")
+        print(f"ratio app/bare as make run runs it ({max(self.sent)} workers): "
+              f"{self.sent[max(self.sent)] / self.seconds[max(self.sent)] / bare_rate:.2f} "
+              "(target >= 0.5)")
+
+
+def one_round(app, server: SMTPServer, forums: int, people: int, totals: Totals) -> None:
+    """Seed afresh and send through the app with each number of workers, then the same
+    bytes bare; add the figures to TOTALS."""
+    for workers in totals.sent:
+        server.reset()
+        _fresh_schema()
+        seconds = run_app(app, seed(forums, people), workers)
+        totals.sent[workers] += len(server.messages)
+        totals.seconds[workers] += seconds
+        print(f"round: app with {workers} worker(s): {len(server.messages)} invitations "
+              f"in {seconds:.2f} s", flush=True)
+    messages = [(r.recipient, r.raw) for r in db.session.scalars(db.select(OutboundMessage))]
+    db.session.remove()  # release the table before it is dropped
+    server.reset()
+    seconds = run_bare(server, messages)
+    totals.bare_sent += len(messages)
+    totals.bare_seconds += seconds
+    print(f"round: bare loop: {len(messages)} messages in {seconds:.2f} s", flush=True)
+    Base.metadata.drop_all(db.engine)
+
+
+def _fresh_schema() -> None:
+    """Drop and create the tables and empty the queues."""
+    db.session.remove()
     Base.metadata.drop_all(db.engine)
     Base.metadata.create_all(db.engine)
     rq.queue.connection.flushdb()
-    server.reset()
-    ids = seed(forums, people)
-    app_seconds = run_app(ids)
-    rows = db.session.scalars(db.select(OutboundMessage)).all()
-    messages = [(r.recipient, r.raw) for r in rows]
-    db.session.remove()  # release the table before it is dropped
-    sent = len(server.messages)
-    server.reset()
-    bare_seconds = run_bare(server, messages)
-    Base.metadata.drop_all(db.engine)
-    return sent, app_seconds, bare_seconds
-
-
-def report(sent: int, app_seconds: float, bare_seconds: float, url: str) -> None:
-    """Print the figures and the ratio."""
-    app_rate, bare_rate = sent / app_seconds, sent / bare_seconds
-    print(f"database: {url.split(':')[0]}")
-    print(f"invitations sent by the app: {sent}")
-    print(f"app  (RQ job: invite, compose, ledger, SMTP): {app_seconds:6.2f} s "
-          f"{app_rate:8.1f} invitations/s")
-    print(f"bare smtplib loop, same bytes, one connection: {bare_seconds:6.2f} s "
-          f"{bare_rate:8.1f} messages/s")
-    print(f"ratio app/bare: {app_rate / bare_rate:.2f} (target >= 0.5)")
 
 
 if __name__ == "__main__":

@@ -277,3 +277,14 @@ def test_the_sweep_sends_what_was_left_queued(app, committee, smtp, work):
     assert jobs.sweep_outbound() == 3
     assert len(smtp.messages) == 3
     assert jobs.sweep_outbound() == 0
+
+
+def test_invitations_left_without_mail_are_sent_by_the_next_job(app, committee, smtp, work):
+    meeting, _ = committee
+    invitations.invite(meeting)
+    db.session.commit()  # as after a crash between the job's two commits
+    assert smtp.messages == [] and meeting.status is MeetingStatus.invited
+    jobs.enqueue(jobs.send_invitations, meeting.id)
+    work()
+    assert sorted(r.rcpt_tos[0] for r in smtp.messages) == [
+        "medlem1@x.test", "medlem2@x.test", "medlem3@x.test"]
