@@ -105,6 +105,11 @@ def pending(ids: list[int]) -> list[Pending]:
     return [Pending(*row) for row in db.session.execute(_PENDING, {"ids": list(ids)})]
 
 
+def ledger_connection() -> Connection:
+    """Return a connection on which every statement commits by itself, for marks."""
+    return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 def mark_sent(ledger: Connection, message_id: int) -> None:
     """Record on LEDGER that the server accepted the message MESSAGE_ID."""
     ledger.execute(_MARK, {"b_message_id": message_id, "b_state": OutboundState.sent,
