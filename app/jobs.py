@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from rq import Retry
@@ -113,19 +113,21 @@ def _deliver(forum: Forum, ids: list[int]) -> int:
             # The forum's mailbox allows only so many a minute: the rest waits its turn.
             rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [m.id for m in later],
                                 retry=_retry())
-        # The session's reads are done: end its transaction, and mark on a connection
-        # held for the whole batch. It autocommits: each mark is one durable statement,
-        # one round trip instead of BEGIN, UPDATE and COMMIT.
+        # The session's reads are done (the sender read before its commit expires the
+        # forum): end its transaction, and mark on a connection held for the whole
+        # batch. It autocommits: each mark is one durable statement, one round trip
+        # instead of BEGIN, UPDATE and COMMIT.
+        sender = forum.sender_address
         db.session.commit()
         with outbound.ledger_connection() as ledger, transport() as mailer:
-            return sum(_send_one(forum, message, ledger, mailer, lock) for message in batch)
+            return sum(_send_one(sender, message, ledger, mailer, lock) for message in batch)
 
 
-def _send_one(forum: Forum, message: outbound.Pending, ledger, mailer, lock) -> int:
+def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock) -> int:
     """Send MESSAGE and record the outcome on LEDGER at once; return 1 when it left."""
     lock.keep()
     try:
-        mailer.send(message.raw, forum.sender_address, message.recipient)
+        mailer.send(message.raw, sender, message.recipient)
     except SendError as exc:
         outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
         log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)
@@ -149,13 +151,15 @@ def send_invitations(meeting_id: int) -> int:
     # the secretary sending again queues, since invite() skips who is invited.
     db.session.commit()
     ids = _ids(invitations.queue_invitations(meeting)) + _still_queued(meeting.id, "invitation")
+    version = (meeting.id, meeting.sequence, meeting.start_dt)  # before the commit expires it
     db.session.commit()
-    schedule_reminders(meeting)
+    schedule_reminders(*version)
     return send_outbound(sorted(set(ids)))
 
 
-def schedule_reminders(meeting: Meeting) -> list[str]:
-    """Schedule the reminder and the final agenda for this version of the meeting.
+def schedule_reminders(meeting_id: int, sequence: int, start: datetime) -> list[str]:
+    """Schedule the reminder and the final agenda for this version (SEQUENCE, START) of
+    the meeting.
 
     The jobs live in Redis, so they survive a worker restart; their ids name the
     meeting and its SEQUENCE, so scheduling again replaces rather than doubles them.
@@ -165,10 +169,10 @@ def schedule_reminders(meeting: Meeting) -> list[str]:
     with rq.queue.connection.pipeline() as pipe:
         for func, days in ((send_final_agenda, config["FINAL_AGENDA_DAYS"]),
                            (send_reminders, config["REMINDER_DAYS"])):
-            when = meeting.start_dt - timedelta(days=days)
+            when = start - timedelta(days=days)
             if when > now:
-                job_id = f"{func.__name__}-{meeting.id}-{meeting.sequence}"
-                rq.queue.enqueue_at(when, func, meeting.id, meeting.sequence, job_id=job_id,
+                job_id = f"{func.__name__}-{meeting_id}-{sequence}"
+                rq.queue.enqueue_at(when, func, meeting_id, sequence, job_id=job_id,
                                     retry=_retry(), pipeline=pipe)
                 scheduled.append(job_id)
         pipe.execute()
