@@ -1,4 +1,5 @@
-"""Flask commands for the forum's rules: `flask meetings plan YEAR` and `flask rules daily`."""
+"""Flask commands for meetings and the forum's rules: `flask meetings plan YEAR`,
+`flask meetings invite ID` and `flask rules daily`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from app import jobs, jobs_rules
 from app.extensions import db
-from app.models import Forum, utcnow
+from app.models import Forum, Meeting, MeetingStatus, utcnow
 from app.services import meetings, plan
 from app.services.errors import ServiceError
 
@@ -64,6 +65,27 @@ def plan_command(year: int, slug: str | None, summer: bool | None, commit: bool)
         click.echo("Created.")
     else:
         click.echo("Nothing created: add --commit to create these meetings.")
+
+
+@meetings_group.command("invite")
+@click.argument("meeting_id", type=int)
+@click.option("--now", is_flag=True, help="Send in this process instead of the job worker.")
+def invite_command(meeting_id: int, now: bool) -> None:
+    """Send a meeting's invitations (again: only to those who lack this version)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"No meeting with id {meeting_id}")
+    if meeting.status not in (MeetingStatus.planned, MeetingStatus.invited):
+        raise click.ClickException(
+            f"Meeting {meeting_id} is {meeting.status.value}: invitations are only sent for "
+            "a coming meeting.")
+    label = f"{meeting.title} ({meeting.start_dt:%Y-%m-%d %H:%M} UTC)"
+    if now:
+        sent = jobs.send_invitations(meeting_id)
+        click.echo(f"{label}: {sent} invitations sent.")
+    else:
+        jobs.enqueue(jobs.send_invitations, meeting_id)
+        click.echo(f"{label}: the invitations are queued for the job worker.")
 
 
 @rules_group.command("daily")
