@@ -81,6 +81,7 @@ def invite_command(meeting_id: int, now: bool) -> None:
             "a coming meeting.")
     label = f"{meeting.title} ({meeting.start_dt:%Y-%m-%d %H:%M} UTC)"
     if now:
+        jobs.ensure_queue()
         sent = jobs.send_invitations(meeting_id)
         click.echo(f"{label}: {sent} invitations sent.")
     else:
@@ -95,6 +96,7 @@ def daily_command(day: str | None, enqueue: bool) -> None:
     """Send the due term notices and vacancy reminders of every forum (run once a day)."""
     targets = [(f.id, f.slug, day or meetings.local_day(f, utcnow()).isoformat())
                for f in _forums(None)]
+    jobs.ensure_queue()
     for forum_id, slug, today in targets:
         if enqueue:
             jobs.enqueue(jobs_rules.check_terms, forum_id, today)

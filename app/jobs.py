@@ -40,10 +40,16 @@ def _retry() -> Retry:
     return Retry(max=len(intervals), interval=list(intervals))
 
 
-def enqueue(func: Callable, *args, **kwargs):
-    """Put FUNC(*ARGS) on the default queue, with retries."""
+def ensure_queue() -> None:
+    """Start the embedded Redis if it is the queue and not running (a command without
+    `make run`): jobs enqueue in it, and sending takes its forum locks there."""
     if current_app.config.get("REDIS_EMBEDDED"):
         ensure_redis(current_app.instance_path)
+
+
+def enqueue(func: Callable, *args, **kwargs):
+    """Put FUNC(*ARGS) on the default queue, with retries."""
+    ensure_queue()
     return rq.queue.enqueue(func, *args, retry=_retry(), **kwargs)
 
 
