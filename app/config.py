@@ -53,6 +53,9 @@ class Defaults:
     #: Flask-Mail suppresses sending under TESTING; our tests talk to a real SMTP server.
     MAIL_SUPPRESS_SEND = False
     MAIL_TIMEOUT = 30
+    #: An SMTP connection is kept open between batches and reused if idle no longer
+    #: than this (checked with a NOOP first); 0 closes it after every batch.
+    MAIL_KEEPALIVE_SECONDS = 30
     IMAP_HOST = None
     IMAP_PORT = 143
     IMAP_SSL = False

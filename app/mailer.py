@@ -7,10 +7,12 @@ do for iMIP, so only the connection is Flask-Mail's.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,11 +62,21 @@ class SMTPTransport:
             self.host = None  # the connection is gone; the batch stops here
             raise SendError(f"SMTP connection lost: {exc}", permanent=False) from exc
 
+    def alive(self) -> bool:
+        """Tell whether the server still answers on this connection (one NOOP)."""
+        if self.host is None:
+            return False
+        try:
+            return self.host.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
     def close(self) -> None:
         """Say goodbye, tolerating a server that already hung up."""
         if self.host is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.host.quit()
+            self.host.close()  # quit() leaves the socket open when the server is gone
             self.host = None
 
 
@@ -96,17 +108,85 @@ class OutboxTransport:
         """Nothing to close."""
 
 
+class _Keeper:
+    """At most one SMTP connection left open between batches, for the next batch.
+
+    Jobs send small batches (one meeting, one mailbox check's notices); a real server
+    takes a TLS handshake and a login for every new connection, and Exchange Online
+    also limits how many a sender opens.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[tuple, SMTPTransport, float] | None = None
+
+    def take(self, settings: tuple, max_idle: float) -> SMTPTransport | None:
+        """Return the kept connection if it has SETTINGS, is fresh and still answers."""
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is None:
+            return None
+        kept_settings, connection, since = kept
+        if (kept_settings == settings and time.monotonic() - since < max_idle
+                and connection.alive()):
+            return connection
+        connection.close()
+        return None
+
+    def keep(self, settings: tuple, connection: SMTPTransport) -> None:
+        """Keep CONNECTION for the next batch (closing any other kept one)."""
+        with self._lock:
+            old, self._kept = self._kept, (settings, connection, time.monotonic())
+        if old is not None:
+            old[1].close()
+
+    def close(self) -> None:
+        """Close the kept connection, if any."""
+        with self._lock:
+            old, self._kept = self._kept, None
+        if old is not None:
+            old[1].close()
+
+
+_KEEPER = _Keeper()
+atexit.register(_KEEPER.close)
+
+
+def _settings(config) -> tuple:
+    """Return what identifies an SMTP connection: server, port, encryption and login."""
+    return tuple(config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                             "MAIL_USE_SSL", "MAIL_USERNAME", "MAIL_PASSWORD"))
+
+
 @contextlib.contextmanager
 def transport() -> Iterator[SMTPTransport | OutboxTransport]:
-    """Yield the configured transport, open, and close it afterwards."""
+    """Yield the configured transport, open; afterwards keep an SMTP connection that is
+    still sound for the next batch (MAIL_KEEPALIVE_SECONDS), or close it."""
     config = current_app.config
-    chosen = SMTPTransport() if config.get("MAIL_SERVER") else OutboxTransport(
-        config["MAIL_OUTBOX_DIR"])
-    chosen.open()
+    if not config.get("MAIL_SERVER"):
+        outbox = OutboxTransport(config["MAIL_OUTBOX_DIR"])
+        outbox.open()
+        yield outbox
+        return
+    settings, max_idle = _settings(config), config["MAIL_KEEPALIVE_SECONDS"]
+    connection = _KEEPER.take(settings, max_idle) if max_idle > 0 else None
+    if connection is None:
+        connection = SMTPTransport()
+        connection.open()
     try:
-        yield chosen
-    finally:
-        chosen.close()
+        yield connection
+    except BaseException:
+        connection.close()  # whatever went wrong, the next batch starts afresh
+        raise
+    if max_idle > 0 and connection.host is not None:
+        _KEEPER.keep(settings, connection)
+    else:
+        connection.close()
+
+
+def close_kept() -> None:
+    """Close the SMTP connection kept between batches (a worker stopping)."""
+    _KEEPER.close()
 
 
 def describe() -> str:

@@ -14,6 +14,7 @@ from rq import SimpleWorker
 
 from app.embedded import ensure_redis
 from app.extensions import db, rq
+from app.mailer import close_kept
 
 
 class AppWorker(SimpleWorker):
@@ -25,6 +26,13 @@ class AppWorker(SimpleWorker):
             return super().perform_job(job, queue)
         finally:
             db.session.remove()
+
+    def teardown(self):
+        """Stop as RQ does, and say goodbye to the SMTP server kept between jobs."""
+        try:
+            super().teardown()
+        finally:
+            close_kept()
 
 
 def make_worker(burst_name: str | None = None) -> AppWorker:
