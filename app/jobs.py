@@ -109,7 +109,7 @@ def send_outbound(ids: list[int]) -> int:
 
 
 def _deliver(forum: Forum, ids: list[int]) -> int:
-    """Send FORUM's queued messages among IDS on one connection, committing after each."""
+    """Send FORUM's queued messages among IDS on one connection, marking each as it leaves."""
     with sendlock.sending(forum.id) as lock:
         # Read only now: a job that held the lock before may have sent some of them.
         messages = outbound.pending(ids)
