@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -74,24 +74,38 @@ def _sign(created: list[Invitation]) -> None:
         invitation.reply_token = make_token(invitation.id, secret)
 
 
-def invite(meeting: Meeting, actor: str = "system") -> list[Invitation]:
-    """Invite the meeting's attendees who are not invited yet; return the new invitations."""
+def invite(meeting: Meeting, actor: str = "system") -> int:
+    """Invite the meeting's attendees who are not invited yet; return how many were."""
     if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held,
                           MeetingStatus.minutes_sent):
         raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
     invited = set(db.session.scalars(_INVITED, {"meeting_id": meeting.id}))
-    created = [
-        Invitation(meeting=meeting, person=a.person, role=a.role, seat=a.seat)
+    rows = [
+        {"meeting_id": meeting.id, "person_id": a.person.id, "role": a.role,
+         "seat_id": a.seat.id if a.seat is not None else None}
         for a in meetings.attendees(meeting)
         if a.person.id not in invited
     ]
-    db.session.add_all(created)
-    db.session.flush()  # one flush for all: the ids sign the tokens
-    _sign(created)
+    if rows:
+        _insert_signed(rows)
+        db.session.expire(meeting, ["invitations"])  # loaded before, it lacks the new ones
     meeting.status = MeetingStatus.invited
     db.session.flush()
-    audit.record(meeting.forum_id, actor, "invite", meeting, count=len(created))
-    return created
+    audit.record(meeting.forum_id, actor, "invite", meeting, count=len(rows))
+    return len(rows)
+
+
+def _insert_signed(rows: list[dict]) -> None:
+    """Insert the invitations ROWS in one statement, then give each its signed token."""
+    # On SQLite the ORM inserts objects one statement each (it cannot match
+    # RETURNING rows to objects there); a bulk insert is one statement. Tokens
+    # sign the ids, so they follow in one UPDATE by primary key.
+    inserted = db.session.scalars(insert(Invitation).returning(Invitation.id), rows)
+    secret = token_secret()
+    db.session.execute(update(Invitation), [
+        {"id": invitation_id, "reply_token": make_token(invitation_id, secret)}
+        for invitation_id in inserted
+    ])
 
 
 def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
