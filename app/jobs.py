@@ -156,7 +156,7 @@ def send_invitations(meeting_id: int) -> int:
     # crash before the next commit leaves invitations without mail, which a retry or
     # the secretary sending again queues, since invite() skips who is invited.
     db.session.commit()
-    ids = _ids(invitations.queue_invitations(meeting)) + _still_queued(meeting.id, "invitation")
+    ids = invitations.queue_invitations(meeting) + _still_queued(meeting.id, "invitation")
     version = (meeting.id, meeting.sequence, meeting.start_dt)  # before the commit expires it
     db.session.commit()
     schedule_reminders(*version)
@@ -199,8 +199,10 @@ def send_reminders(meeting_id: int, sequence: int) -> int:
     if meeting is None:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
-    ids = _ids([notify.reminder(inv, info, ledger) for inv in invitations.invitations_of(meeting)
-                if inv.status is InvitationStatus.pending])
+    for inv in invitations.invitations_of(meeting):
+        if inv.status is InvitationStatus.pending:
+            notify.reminder(inv, info, ledger)
+    ids = ledger.insert()
     db.session.commit()
     return send_outbound(ids)
 
@@ -212,8 +214,10 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
     skip = (InvitationStatus.declined, InvitationStatus.replaced)
-    ids = _ids([notify.final_agenda(inv, info, ledger)
-                for inv in invitations.invitations_of(meeting) if inv.status not in skip])
+    for inv in invitations.invitations_of(meeting):
+        if inv.status not in skip:
+            notify.final_agenda(inv, info, ledger)
+    ids = ledger.insert()
     db.session.commit()
     return send_outbound(ids)
 
@@ -221,7 +225,7 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
 def send_cancellations(meeting_id: int) -> int:
     """Send the CANCEL of a cancelled meeting to everyone invited."""
     meeting = db.session.get(Meeting, meeting_id)
-    ids = _ids(invitations.queue_cancellations(meeting)) + _still_queued(meeting.id,
+    ids = invitations.queue_cancellations(meeting) + _still_queued(meeting.id,
                                                                           "cancellation")
     db.session.commit()
     return send_outbound(sorted(set(ids)))

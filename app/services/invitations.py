@@ -20,7 +20,6 @@ from app.models import (
     MandateRole,
     Meeting,
     MeetingStatus,
-    OutboundMessage,
     utcnow,
 )
 from app.services import audit, meetings, notify, roster
@@ -108,9 +107,10 @@ def _insert_signed(rows: list[dict]) -> None:
     ])
 
 
-def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
-    """Queue this SEQUENCE's invitation for everyone still invited; never twice."""
-    queued, ledger, info = [], LedgerView(meeting.id), meeting_info(meeting)
+def queue_invitations(meeting: Meeting) -> list[int]:
+    """Queue this SEQUENCE's invitation for everyone still invited, never twice; return
+    the ids of the ledger rows queued now."""
+    ledger, info = LedgerView(meeting.id), meeting_info(meeting)
     merge = InvitationMerge(forum_info(meeting.forum))
     for invitation in invitations_of(meeting):
         if invitation.status is InvitationStatus.replaced:
@@ -118,25 +118,18 @@ def queue_invitations(meeting: Meeting) -> list[OutboundMessage]:
         first = not notify.has_invitation_mail(invitation, ledger)
         if first and invitation.status is InvitationStatus.declined:
             continue  # declined before anything was sent: the alternate goes instead
-        row = notify.invitation(invitation, updated=not first, info=info, ledger=ledger,
-                                merge=merge)
-        if row is not None:
-            queued.append(row)
-    db.session.flush()
-    return queued
+        notify.invitation(invitation, updated=not first, info=info, ledger=ledger, merge=merge)
+    return ledger.insert()
 
 
-def queue_cancellations(meeting: Meeting) -> list[OutboundMessage]:
-    """Queue a CANCEL for everyone who received an invitation."""
+def queue_cancellations(meeting: Meeting) -> list[int]:
+    """Queue a CANCEL for everyone who received an invitation; return the new rows' ids."""
     ledger = LedgerView(meeting.id)
-    rows = [
-        notify.cancellation(inv, "meeting_cancelled", ledger=ledger)
-        for inv in invitations_of(meeting)
-        if inv.status is not InvitationStatus.replaced
-        and notify.has_invitation_mail(inv, ledger)
-    ]
-    db.session.flush()
-    return [row for row in rows if row is not None]
+    for inv in invitations_of(meeting):
+        if (inv.status is not InvitationStatus.replaced
+                and notify.has_invitation_mail(inv, ledger)):
+            notify.cancellation(inv, "meeting_cancelled", ledger=ledger)
+    return ledger.insert()
 
 
 def record_answer(

@@ -40,13 +40,18 @@ def has_invitation_mail(invitation: Invitation, ledger: LedgerView | None = None
 
 def _queue(invitation: Invitation | None, key: str, message, kind: str, meeting=None,
            ledger: LedgerView | None = None):
-    """Queue MESSAGE under KEY; return the row, or None when it was queued before."""
+    """Queue MESSAGE under KEY; return the row, or None when it was queued before.
+
+    With the LEDGER of a batch (which checked KEY already) the row is staged there
+    and inserted with the others by ledger.insert(); its values are returned.
+    """
     meeting = meeting or invitation.meeting
-    row, created = outbound.queue(meeting.forum, key, message, kind,
-                                  invitation_id=invitation.id if invitation else None,
-                                  meeting_id=meeting.id, known_new=ledger is not None)
+    invitation_id = invitation.id if invitation else None
     if ledger is not None:
-        ledger.add(row)
+        return ledger.stage(outbound.values(meeting.forum_id, key, message, kind,
+                                            invitation_id, meeting.id))
+    row, created = outbound.queue(meeting.forum, key, message, kind,
+                                  invitation_id=invitation_id, meeting_id=meeting.id)
     return row if created else None
 
 

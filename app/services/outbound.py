@@ -6,7 +6,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from app.extensions import db
 from app.mail.messages import Outgoing
@@ -25,32 +25,26 @@ def queue(
     kind: str,
     invitation_id: int | None = None,
     meeting_id: int | None = None,
-    known_new: bool = False,
 ) -> tuple[OutboundMessage, bool]:
-    """Record MESSAGE as queued unless DEDUPE_KEY was queued before; return (row, created).
-
-    KNOWN_NEW skips the lookup when the caller has already checked the key.
-    """
-    existing = None if known_new else find(dedupe_key)
+    """Record MESSAGE as queued unless DEDUPE_KEY was queued before; return (row, created)."""
+    existing = find(dedupe_key)
     if existing is not None:
         return existing, False
-    out = message if isinstance(message, Outgoing) else Outgoing.of(message)
-    row = OutboundMessage(
-        forum_id=forum.id,
-        dedupe_key=dedupe_key,
-        message_id=out.message_id,
-        recipient=out.recipient,
-        kind=kind,
-        subject=out.subject,
-        raw=out.raw,
-        state=OutboundState.queued,
-        invitation_id=invitation_id,
-        meeting_id=meeting_id,
-    )
+    row = OutboundMessage(**values(forum.id, dedupe_key, message, kind, invitation_id,
+                                   meeting_id))
     db.session.add(row)
-    if not known_new:
-        db.session.flush()  # a batch flushes once, at its commit
+    db.session.flush()
     return row, True
+
+
+def values(forum_id: int, dedupe_key: str, message: EmailMessage | Outgoing, kind: str,
+           invitation_id: int | None, meeting_id: int | None) -> dict:
+    """Return the column values of a queued ledger row for MESSAGE."""
+    out = message if isinstance(message, Outgoing) else Outgoing.of(message)
+    return {"forum_id": forum_id, "dedupe_key": dedupe_key, "message_id": out.message_id,
+            "recipient": out.recipient, "kind": kind, "subject": out.subject, "raw": out.raw,
+            "state": OutboundState.queued, "invitation_id": invitation_id,
+            "meeting_id": meeting_id}
 
 
 _SENT_SINCE = select(func.count(OutboundMessage.id)).where(
@@ -153,6 +147,7 @@ class LedgerView:
 
     def __init__(self, meeting_id: int) -> None:
         self.keys: set[str] = set()
+        self._staged: list[dict] = []
         self.counts: dict[tuple[int | None, str], int] = {}
         for key, invitation_id, kind in db.session.execute(self._STATEMENT,
                                                            {"meeting_id": meeting_id}):
@@ -171,6 +166,18 @@ class LedgerView:
         """Return how many mails of KIND were queued for the invitation."""
         return self.counts.get((invitation_id, kind), 0)
 
-    def add(self, row: OutboundMessage) -> None:
-        """Remember a row just queued."""
-        self._note(row.dedupe_key, row.invitation_id, row.kind)
+    def stage(self, row: dict) -> dict:
+        """Remember ROW (column values) for insert(), and that its key is queued now."""
+        self._staged.append(row)
+        self._note(row["dedupe_key"], row["invitation_id"], row["kind"])
+        return row
+
+    def insert(self) -> list[int]:
+        """Insert the staged rows in one statement; return their ids."""
+        # On SQLite the ORM inserts objects one statement each (it cannot match
+        # RETURNING rows to objects there); a meeting's mail is one statement.
+        staged, self._staged = self._staged, []
+        if not staged:
+            return []
+        return list(db.session.scalars(insert(OutboundMessage).returning(OutboundMessage.id),
+                                       staged))

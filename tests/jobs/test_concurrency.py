@@ -17,7 +17,7 @@ from app.services import invitations, outbound, roster
 def _queued(meeting) -> list[int]:
     """Invite the meeting and queue its invitations without sending; return the ids."""
     invitations.invite(meeting)
-    ids = [row.id for row in invitations.queue_invitations(meeting)]
+    ids = invitations.queue_invitations(meeting)
     db.session.commit()
     return ids
 

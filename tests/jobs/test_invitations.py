@@ -270,8 +270,8 @@ def test_a_recalled_alternate_gets_a_request_that_outranks_the_cancel(app, commi
 def test_the_sweep_sends_what_was_left_queued(app, committee, smtp, work):
     meeting, _ = committee
     invitations.invite(meeting)
-    rows = invitations.queue_invitations(meeting)
-    for row in rows:
+    for row_id in invitations.queue_invitations(meeting):
+        row = db.session.get(OutboundMessage, row_id)
         row.created_dt = row.created_dt - timedelta(minutes=10)
     db.session.commit()  # queued, but no job was ever enqueued: as after a crash
     assert jobs.sweep_outbound() == 3

@@ -79,7 +79,7 @@ def test_jobs_of_two_meetings_send_on_one_connection(app, committee, make_meetin
     db.session.commit()
     for each in (meeting, other):
         invitations.invite(each)
-    ids = [row.id for each in (meeting, other) for row in invitations.queue_invitations(each)]
+    ids = [row_id for each in (meeting, other) for row_id in invitations.queue_invitations(each)]
     db.session.commit()
     jobs.enqueue(jobs.send_outbound, ids[:3])
     jobs.enqueue(jobs.send_outbound, ids[3:])
