@@ -105,3 +105,15 @@ def test_the_rate_limit_holds_across_workers(app, forums, smtp, spawn_worker):
     workers = [spawn_worker(), spawn_worker()]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
     assert len(smtp.messages) == 2
+
+
+def test_two_workers_on_the_same_meetings_invite_each_person_once(app, forums, smtp,
+                                                                  spawn_worker):
+    smtp.handler.slow_down(0.05)
+    for _ in range(2):
+        for meeting in forums:
+            jobs.enqueue(jobs.send_invitations, meeting.id)
+    workers = [spawn_worker(), spawn_worker()]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+    counts = Counter(received.rcpt_tos[0] for received in smtp.messages)
+    assert len(counts) == 15 and set(counts.values()) == {1}
