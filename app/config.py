@@ -28,6 +28,12 @@ ENVIRONMENT = {
     "IMAP_POLL_SECONDS": ("IMAP_POLL_SECONDS", float,
                           "Polling interval for servers without IDLE."),
     "MAIL_MAX_BYTES": ("MAIL_MAX_BYTES", int, "Larger inbound mail is quarantined unread."),
+    "MAIL_TRUSTED_AUTHSERV_IDS": (
+        "MAIL_TRUSTED_AUTHSERV_IDS", "list",
+        "authserv-ids of the receiving servers whose Authentication-Results prove a sender "
+        "(comma-separated; `exchange-online` for Exchange Online's form without one)."),
+    "MAIL_VERP": ("MAIL_VERP", "bool",
+                  "Send with a signed return path per message, local+b-<token>@domain (1/0)."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
 }
@@ -64,6 +70,14 @@ class Defaults:
     IMAP_FOLDER = "INBOX"
     IMAP_PROCESSED_FOLDER = "Processed"
     MAIL_MAX_BYTES = 25 * 1024 * 1024
+    #: Only these servers' Authentication-Results can prove that an answer without a
+    #: token comes from the invitee's own address; none trusted: such answers wait for
+    #: the secretary (app/mail/authresults.py).
+    MAIL_TRUSTED_AUTHSERV_IDS: tuple[str, ...] = ()
+    #: A per-message return path proves a bounce is about our message even when the
+    #: report leaves the original out. It needs plus addressing on the mailbox, and a
+    #: server that lets the account send from it (Exchange Online does not): off.
+    MAIL_VERP = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -91,6 +105,8 @@ def _parse(value: str, kind) -> object:
     """Return VALUE converted to KIND."""
     if kind == "bool":
         return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind == "list":
+        return tuple(v.strip().lower() for v in value.split(",") if v.strip())
     return kind(value)
 
 

@@ -16,6 +16,7 @@ from rq import Retry
 from app import sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
+from app.mail.tokens import bounce_address
 from app.mailer import SendError, transport
 from app.models import (
     Forum,
@@ -124,16 +125,24 @@ def _deliver(forum: Forum, ids: list[int]) -> int:
         # batch. It autocommits: each mark is one durable statement, one round trip
         # instead of BEGIN, UPDATE and COMMIT.
         sender = forum.sender_address
+        secret = invitations.token_secret() if current_app.config["MAIL_VERP"] else None
         db.session.commit()
         with outbound.ledger_connection() as ledger, transport() as mailer:
-            return sum(_send_one(sender, message, ledger, mailer, lock) for message in batch)
+            return sum(_send_one(sender, message, ledger, mailer, lock, secret)
+                       for message in batch)
 
 
-def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock) -> int:
-    """Send MESSAGE and record the outcome on LEDGER at once; return 1 when it left."""
+def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock,
+              secret: bytes | None = None) -> int:
+    """Send MESSAGE and record the outcome on LEDGER at once; return 1 when it left.
+
+    With SECRET the envelope sender is the message's own signed return path (VERP),
+    so a bounce proves which of our messages failed.
+    """
     lock.keep()
+    envelope = bounce_address(sender, message.id, secret) if secret else sender
     try:
-        mailer.send(message.raw, sender, message.recipient)
+        mailer.send(message.raw, envelope, message.recipient)
     except SendError as exc:
         outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
         log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,10 @@ class InvitationRef:
     email: str  # the invited person's address, lowercase
     meeting_uid: str  # iCalendar UID of the meeting
     status: str  # pending/accepted/declined/tentative/replaced
+    #: The SEQUENCE this person's latest invitation carried, and the meeting's start (UTC):
+    #: a calendar reply to an older version or another time is no answer to this one.
+    sequence: int = 0
+    start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -30,3 +35,10 @@ class MailContext:
     message_ids: Mapping[str, int] = field(default_factory=dict)
     uid_attendees: Mapping[tuple[str, str], int] = field(default_factory=dict)
     open_invitations: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    #: authserv-ids of our receiving servers, lowercase: only their Authentication-Results
+    #: can prove a sender (see authresults.py).
+    trusted_authserv_ids: frozenset[str] = frozenset()
+    #: Message-ID of any mail we sent -> its recipient, lowercase (a bounce must name one).
+    sent_messages: Mapping[str, str] = field(default_factory=dict)
+    #: Ledger id of any mail we sent -> its recipient, for per-message return paths.
+    outbound_recipients: Mapping[int, str] = field(default_factory=dict)

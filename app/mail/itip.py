@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import icalendar
 
@@ -32,6 +33,8 @@ class CalendarObject:
     comment: str = ""
     organizer: str = ""
     single_occurrence: bool = False  # only a RECURRENCE-ID instance was answered
+    sequence: int | None = None  # the SEQUENCE answered; None when the reply leaves it out
+    start: datetime | None = None  # DTSTART in UTC; None when absent, floating or a date
 
 
 def calendar_objects(mail: Mail) -> list[CalendarObject]:
@@ -70,6 +73,8 @@ def read_calendar(data: bytes, method_param: str = "") -> CalendarObject | None:
         comment=_text(event.get("COMMENT")),
         organizer=_address(event.get("ORGANIZER")),
         single_occurrence=master is None,
+        sequence=_integer(event.get("SEQUENCE")),
+        start=_utc(event.get("DTSTART")),
     )
 
 
@@ -105,3 +110,22 @@ def _text(value: object) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
     return str(value or "").strip()
+
+
+def _integer(value: object) -> int | None:
+    """Return an INTEGER property, or None when absent or unreadable."""
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _utc(value: object) -> datetime | None:
+    """Return a DATE-TIME property in UTC; None for a date, a floating time or garbage."""
+    try:
+        moment = getattr(value, "dt", None)  # icalendar raises on a broken property
+        if not isinstance(moment, datetime) or moment.tzinfo is None:
+            return None
+        return moment.astimezone(UTC)
+    except Exception:  # noqa: BLE001 - an unreadable time is no time
+        return None

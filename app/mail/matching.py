@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .context import InvitationRef, MailContext
 from .parse import Mail, message_ids
-from .tokens import read_token, split_subaddress
+from .tokens import BOUNCE_TAG, read_token, split_subaddress
 
 TOKEN_UNREADABLE = "token forged or unknown"
 
@@ -34,7 +34,7 @@ def reply_tokens(mail: Mail, ctx: MailContext) -> list[str]:
     tokens = []
     for address in mail.recipients():
         base, tag = split_subaddress(address)
-        if base == own_base and tag:
+        if base == own_base and tag and not tag.startswith(BOUNCE_TAG):
             tokens.append(tag)
     return list(dict.fromkeys(tokens))
 

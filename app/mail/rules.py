@@ -15,6 +15,7 @@ from .decision import Decision
 from .itip import PARTSTATS, Attendee, CalendarObject, calendar_objects
 from .matching import Match, by_reference, by_token, match_invitation
 from .parse import Mail, message_ids
+from .proof import prove_bounce, require_proof
 from .quotes import own_words
 from .wording import asks_question, read_answer
 
@@ -55,7 +56,21 @@ def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     _read_partstat(decision, obj, match.invitation(ctx))
     if obj.single_occurrence:
         decision.review("itip reply concerns a single occurrence")
-    return decision
+    _check_version(decision, obj, match.invitation(ctx))
+    return require_proof(decision, mail, ctx)
+
+
+def _check_version(decision: Decision, obj: CalendarObject,
+                   invitation: InvitationRef | None) -> None:
+    """Send a reply to an older SEQUENCE or another start time to review."""
+    if invitation is None:
+        return
+    if obj.sequence is not None and obj.sequence < invitation.sequence:
+        decision.review(f"itip reply answers SEQUENCE {obj.sequence}, "
+                        f"the invitation is at {invitation.sequence}")
+    if obj.start is not None and invitation.start is not None and obj.start != invitation.start:
+        decision.review(f"itip reply is for {obj.start:%Y-%m-%d %H:%M} UTC, "
+                        f"the meeting is at {invitation.start:%Y-%m-%d %H:%M} UTC")
 
 
 def _read_partstat(decision: Decision, obj: CalendarObject,
@@ -122,13 +137,14 @@ def bounce(mail: Mail, ctx: MailContext) -> Decision | None:
     if not facts.failed:
         return start(mail, "auto_reply", *facts.reasons)
     decision = start(mail, "bounce", *facts.reasons)
-    decision.bounced_recipients = facts.recipients
     returned = facts.returned
     returned_ids = message_ids(header_text(returned, "Message-ID")) if returned else []
     match = by_token(mail, ctx) or by_reference(mail, ctx, returned_ids)
     if match is not None and match.invitation_id is not None:
         apply_match(decision, match, ctx).needs_review = False
-    return decision
+    referenced = returned_ids + message_ids(mail.header("In-Reply-To"))
+    referenced += message_ids(mail.header("References"))
+    return prove_bounce(decision, mail, facts, list(dict.fromkeys(referenced)), ctx)
 
 
 def auto_reply(mail: Mail, ctx: MailContext) -> Decision | None:
@@ -185,7 +201,7 @@ def plain_reply(mail: Mail, ctx: MailContext) -> Decision | None:
         decision.review("contains a question")
     if mail.broken_structure():
         decision.review("malformed MIME: text read as well as we could")
-    return decision
+    return require_proof(decision, mail, ctx)
 
 
 def fallback(mail: Mail, ctx: MailContext) -> Decision | None:

@@ -60,6 +60,22 @@ def reply_address(address: str, token: str) -> str:
     return f"{local}+{token}@{domain}"
 
 
+#: Sub-addresses of per-message return paths (VERP) start so; they are no reply tokens.
+BOUNCE_TAG = "b-"
+
+
+def bounce_address(address: str, outbound_id: int, secret: bytes) -> str:
+    """Return ADDRESS with a signed per-message return path for ledger row OUTBOUND_ID."""
+    return reply_address(address, BOUNCE_TAG + make_token(outbound_id, secret, "bounce"))
+
+
+def read_bounce_tag(tag: str | None, secret: bytes) -> int | None:
+    """Return the ledger id a return-path sub-address names, or None when it is none or forged."""
+    if not tag or not tag.startswith(BOUNCE_TAG):
+        return None
+    return read_token(tag[len(BOUNCE_TAG):], secret, "bounce")
+
+
 def split_subaddress(address: str) -> tuple[str, str | None]:
     """Return (base address, sub-address or None) of ADDRESS, lowercased."""
     local, _, domain = (address or "").strip().lower().partition("@")

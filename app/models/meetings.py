@@ -158,6 +158,9 @@ class Invitation(Base):
     )
     answered_via: Mapped[AnswerChannel | None] = mapped_column(enum_column(AnswerChannel))
     answered_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The meeting's start when the answer was given: once the meeting moves, the
+    #: answer was to the old time (the update asks again).
+    answered_start_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str | None] = mapped_column(Text)
     #: How often this (alternate's) invitation was withdrawn: each withdrawal is a CANCEL,
     #: and the next invitation must outrank it (see app.services.notify).
@@ -172,6 +175,12 @@ class Invitation(Base):
     person: Mapped[Person] = relationship()
     seat: Mapped[Seat | None] = relationship()
     stands_in_for: Mapped[Invitation | None] = relationship(remote_side=[id])
+
+    @property
+    def answered_old_time(self) -> bool:
+        """Say whether the answer was given to a start time the meeting has left."""
+        return (self.answered_start_dt is not None
+                and self.answered_start_dt != self.meeting.start_dt)
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} {self.role.value} {self.status.value}>"

@@ -229,7 +229,14 @@ def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> 
 
 
 def _apply_bounce(forum: Forum, message: InboundMessage, decision: Decision) -> list:
-    """Mark the failed addresses as bouncing, so no more confirmations go there."""
+    """Mark the failed addresses as bouncing, so no more confirmations go there.
+
+    A report the pipeline could not tie to a message of ours waits for the
+    secretary and marks nobody: anyone can write one naming a member.
+    """
+    if decision.needs_review:
+        _finish(message, InboundState.review, _reasons(decision))
+        return []
     marked, notices = [], []
     for address in decision.bounced_recipients:
         person = db.session.scalars(select(Person).filter_by(

@@ -153,16 +153,17 @@ def record_answer(
     if invitation.meeting.status is MeetingStatus.cancelled:
         # A "ja" in reply to a cancellation is not an answer to anything.
         raise ServiceError(_l("The meeting is cancelled."))
-    previous = invitation.status
-    if previous is status and (comment or None) == invitation.comment:
+    previous, renewed = invitation.status, invitation.answered_old_time
+    if previous is status and (comment or None) == invitation.comment and not renewed:
         return []  # the same answer twice changes nothing and confirms nothing
     invitation.status, invitation.answered_via = status, via
     invitation.answered_dt, invitation.comment = when or utcnow(), comment or None
+    invitation.answered_start_dt = invitation.meeting.start_dt
     db.session.flush()
     audit.record(invitation.meeting.forum_id, actor, "answer", invitation,
                  answer=answer, via=via.value, previous=previous.value)
     notices = _consequences(invitation, previous)
-    if previous is not status:
+    if previous is not status or renewed:  # renewed: now an answer to the new time
         notices.append(("confirmation", invitation.id, invitation.answered_dt.isoformat()))
     return notices
 

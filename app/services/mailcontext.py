@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
@@ -40,13 +41,22 @@ class _Lookup(Mapping):
 # Built once: a batch of mail asks thousands of these, and building a statement
 # costs more than running it.
 _BY_ID = (
-    select(Invitation.id, Person.email, Meeting.ical_uid, Invitation.status)
+    select(Invitation.id, Person.email, Meeting.ical_uid, Invitation.status,
+           Meeting.sequence + 2 * Invitation.releases, Meeting.start_dt)
     .join(Person, Invitation.person_id == Person.id)
     .join(Meeting, Invitation.meeting_id == Meeting.id)
     .where(Invitation.id == bindparam("key"), Meeting.forum_id == bindparam("forum_id"))
 )
 _BY_MESSAGE_ID = select(OutboundMessage.invitation_id).where(
     OutboundMessage.message_id == bindparam("key"),
+    OutboundMessage.forum_id == bindparam("forum_id"),
+)
+_SENT_BY_MESSAGE_ID = select(OutboundMessage.recipient).where(
+    OutboundMessage.message_id == bindparam("key"),
+    OutboundMessage.forum_id == bindparam("forum_id"),
+)
+_SENT_BY_ID = select(OutboundMessage.recipient).where(
+    OutboundMessage.id == bindparam("key"),
     OutboundMessage.forum_id == bindparam("forum_id"),
 )
 _BY_UID_ATTENDEE = (
@@ -73,7 +83,10 @@ class InvitationsById(_Lookup):
     def lookup(self, key):
         """Return the reference of invitation KEY of this forum."""
         row = db.session.execute(_BY_ID, {"key": key, "forum_id": self.forum_id}).first()
-        return InvitationRef(row[0], row[1], row[2], row[3].value) if row else None
+        if row is None:
+            return None
+        # The personal SEQUENCE, as app.services.notify gives each copy.
+        return InvitationRef(row[0], row[1], row[2], row[3].value, row[4], row[5])
 
 
 class InvitationsByMessageId(_Lookup):
@@ -83,6 +96,25 @@ class InvitationsByMessageId(_Lookup):
         """Return the invitation id of the outbound message KEY."""
         return db.session.scalar(_BY_MESSAGE_ID, {"key": str(key).strip("<>"),
                                                   "forum_id": self.forum_id})
+
+
+class RecipientsByMessageId(_Lookup):
+    """Outbound Message-ID -> whom that mail went to."""
+
+    def lookup(self, key):
+        """Return the recipient of the outbound message KEY, lowercase."""
+        found = db.session.scalar(_SENT_BY_MESSAGE_ID, {"key": str(key).strip("<>"),
+                                                        "forum_id": self.forum_id})
+        return found.lower() if found else None
+
+
+class RecipientsByOutboundId(_Lookup):
+    """Ledger id -> whom that mail went to."""
+
+    def lookup(self, key):
+        """Return the recipient of ledger row KEY, lowercase."""
+        found = db.session.scalar(_SENT_BY_ID, {"key": key, "forum_id": self.forum_id})
+        return found.lower() if found else None
 
 
 class InvitationsByUidAttendee(_Lookup):
@@ -114,6 +146,13 @@ def own_addresses(forums: list[Forum]) -> frozenset[str]:
     return frozenset(found)
 
 
+def trusted_authserv_ids() -> frozenset[str]:
+    """Return the configured trusted authserv-ids, lowercase (a list or a comma string)."""
+    value = current_app.config.get("MAIL_TRUSTED_AUTHSERV_IDS") or ()
+    items = value.split(",") if isinstance(value, str) else value
+    return frozenset(i.strip().lower() for i in items if i.strip())
+
+
 def context_for(forum: Forum, all_forums: list[Forum] | None = None) -> MailContext:
     """Return the pipeline's context for FORUM (ALL_FORUMS: every forum, if already loaded)."""
     if all_forums is None:
@@ -127,4 +166,7 @@ def context_for(forum: Forum, all_forums: list[Forum] | None = None) -> MailCont
         message_ids=InvitationsByMessageId(forum.id),
         uid_attendees=InvitationsByUidAttendee(forum.id),
         open_invitations=OpenInvitationsByEmail(forum.id),
+        trusted_authserv_ids=trusted_authserv_ids(),
+        sent_messages=RecipientsByMessageId(forum.id),
+        outbound_recipients=RecipientsByOutboundId(forum.id),
     )

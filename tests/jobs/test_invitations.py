@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import jobs
 from app.extensions import db
-from app.mail.tokens import read_token, split_subaddress
+from app.mail.tokens import read_bounce_tag, read_token, split_subaddress
 from app.models import (
     AnswerChannel,
     Invitation,
@@ -217,6 +217,18 @@ def test_no_confirmation_to_a_bouncing_address(app, committee, smtp, work):
     jobs.notify_later(notices)
     work()
     assert smtp.messages == []
+
+
+def test_with_verp_each_message_has_its_own_signed_return_path(app, committee, smtp, work):
+    meeting, _ = committee
+    app.config["MAIL_VERP"] = True
+    _invite(meeting, work)
+    rows = {r.recipient: r.id for r in db.session.scalars(select(OutboundMessage))}
+    assert len(smtp.messages) == len(rows) == 3
+    for message in smtp.messages:
+        base, tag = split_subaddress(message.mail_from)
+        assert base == meeting.forum.sender_address
+        assert read_bounce_tag(tag, invitations.token_secret()) == rows[message.rcpt_tos[0]]
 
 
 def test_rescheduling_sends_an_update_with_a_higher_sequence(app, committee, smtp, work):

@@ -11,6 +11,8 @@ SECRET = b"forumpost-test-secret"
 SENDER = "sekretariat@samarbejdsforum.test"
 AGENDA = "dagsorden@samarbejdsforum.test"
 OWN = frozenset({SENDER, AGENDA, "noreply@samarbejdsforum.test"})
+#: Our receiving server: the fixture mails that arrived through it carry its verdict.
+AUTHSERV = "mx.samarbejdsforum.test"
 MEETING_UID = "sf-2026-03-12-0001@samarbejdsforum.test"
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -27,6 +29,11 @@ PEOPLE = {
     49: "birgitte.due@example.dk",
     50: "birgitte.due@example.dk",
 }
+
+
+#: The two bounce fixtures tell of a member whose address was entered with a typo:
+#: our mail went to that address, and the report names it.
+TYPOS = {44: "mette.larsn@gmail.com", 49: "birgitte.due@exampel.dk"}
 
 
 def message_id(invitation_id: int) -> str:
@@ -48,8 +55,16 @@ def make_context(invitation_id: int = 42, email: str = "anne.jensen@example.dk",
         message_ids={message_id(invitation_id): invitation_id},
         uid_attendees={(uid, email): invitation_id},
         open_invitations={email: list(open_ids or (invitation_id,))},
+        trusted_authserv_ids=frozenset({AUTHSERV}),
+        sent_messages={message_id(invitation_id): email},
     )
     return ctx, reply_address(SENDER, make_token(invitation_id, SECRET))
+
+
+def proven(domain: str, authserv: str = AUTHSERV) -> str:
+    """Return the Authentication-Results header our server adds to genuine mail from DOMAIN."""
+    return (f"Authentication-Results: {authserv};\r\n\tdkim=pass header.d={domain};\r\n"
+            f"\tspf=pass smtp.mailfrom={domain};\r\n\tdmarc=pass header.from={domain}\r\n")
 
 
 def fixture_context() -> MailContext:
@@ -68,4 +83,6 @@ def fixture_context() -> MailContext:
         message_ids={message_id(i): i for i in PEOPLE},
         uid_attendees={(ref.meeting_uid, ref.email): i for i, ref in refs.items()},
         open_invitations=open_invitations,
+        trusted_authserv_ids=frozenset({AUTHSERV}),
+        sent_messages={message_id(i): TYPOS.get(i, email) for i, email in PEOPLE.items()},
     )

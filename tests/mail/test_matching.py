@@ -12,7 +12,7 @@ from app.mail.decision import AgendaDraft, Attachment, Decision
 from app.mail.pipeline import decide
 from app.mail.tokens import make_token, reply_address
 
-from .builders import SECRET, SENDER, make_context, message_id
+from .builders import SECRET, SENDER, make_context, message_id, proven
 
 ANNE = "anne.jensen@example.dk"
 
@@ -90,9 +90,24 @@ def test_in_reply_to_alone_makes_a_reply_even_to_another_address():
 
 def test_sender_with_one_open_invitation():
     ctx, _ = make_context(7)
-    decision = decide(mail(SENDER, body="Jeg kommer ikke"), ctx)
+    decision = decide(mail(SENDER, body="Jeg kommer ikke", headers=proven("example.dk")), ctx)
     assert (decision.rsvp, decision.invitation_id, decision.matched_by) == ("declined", 7, "sender")
     assert not decision.needs_review
+    assert any(r.startswith("sender proven: DMARC passed") for r in decision.reasons)
+
+
+def test_sender_with_one_open_invitation_but_no_proof_waits():
+    ctx, _ = make_context(7)
+    decision = decide(mail(SENDER, body="Jeg kommer ikke"), ctx)
+    assert (decision.rsvp, decision.invitation_id, decision.needs_review) == ("declined", 7, True)
+    assert "sender not proven: no Authentication-Results from a trusted server" in decision.reasons
+
+
+def test_in_reply_to_from_the_invitee_needs_proof_too():
+    ctx, _ = make_context(7)
+    irt = f"In-Reply-To: <{message_id(7)}>\r\n"
+    assert decide(mail(SENDER, headers=irt), ctx).needs_review
+    assert not decide(mail(SENDER, headers=irt + proven("example.dk")), ctx).needs_review
 
 
 def test_sender_with_several_open_invitations():
@@ -133,9 +148,15 @@ def _itip(to: str, attendee: str, partstat: str, uid: str = "uid-1") -> bytes:
 
 def test_itip_matched_by_uid_and_attendee():
     ctx, _ = make_context(7, uid="uid-1")
-    decision = decide(_itip(SENDER, ANNE, "TENTATIVE"), ctx)
+    decision = decide(proven("example.dk").encode() + _itip(SENDER, ANNE, "TENTATIVE"), ctx)
     assert (decision.rsvp, decision.invitation_id, decision.matched_by) == ("tentative", 7, "itip")
     assert (decision.via, decision.needs_review) == ("calendar", False)
+
+
+def test_itip_by_uid_and_attendee_without_proof_waits():
+    ctx, _ = make_context(7, uid="uid-1")
+    decision = decide(_itip(SENDER, ANNE, "TENTATIVE"), ctx)
+    assert (decision.rsvp, decision.invitation_id, decision.needs_review) == ("tentative", 7, True)
 
 
 def test_itip_uid_differs_from_the_tokens_invitation():

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.mail.tokens import bounce_address
 from app.models import (
     AgendaItem,
     AgendaStatus,
@@ -134,10 +135,37 @@ def test_a_forward_to_the_agenda_address_becomes_a_pending_item(app, forum, invi
     assert len(followups) == 1  # the receipt
 
 
-def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
-    raw = (
+def _untokened(forum, verdict: str = "") -> bytes:
+    """Return Anne's new mail to the secretariat: no token, no reference, maybe a verdict."""
+    return (f"{verdict}From: Anne Jensen <anne@politi.test>\r\nTo: {forum.sender_address}\r\n"
+            "Subject: Afbud\r\nMessage-ID: <n1@politi.test>\r\n\r\n"
+            "Jeg må desværre melde afbud.\r\n").encode()
+
+
+def test_a_forged_from_waits_for_the_secretary(app, forum, invited):
+    failing = ("Authentication-Results: mx.forum1.test; spf=fail;"
+               " dmarc=fail header.from=politi.test\r\n")
+    app.config["MAIL_TRUSTED_AUTHSERV_IDS"] = ("mx.forum1.test",)
+    message, _, followups = _take(_untokened(forum, failing))
+    assert (message.state, message.invitation_id, followups) == (InboundState.review,
+                                                                 invited.id, [])
+    assert "sender not proven" in message.reason
+    assert invited.status is InvitationStatus.pending
+
+
+def test_a_proven_sender_without_a_token_is_applied(app, forum, invited):
+    passing = "Authentication-Results: mx.forum1.test; dmarc=pass header.from=politi.test\r\n"
+    app.config["MAIL_TRUSTED_AUTHSERV_IDS"] = "mx.forum1.test"  # a string works too
+    message, _, _ = _take(_untokened(forum, passing))
+    assert message.state is InboundState.applied
+    assert invited.status is InvitationStatus.declined
+
+
+def _bounce(forum, returned_message_id: str, to: str | None = None) -> bytes:
+    """Return Postfix's report that our message RETURNED_MESSAGE_ID to Anne failed."""
+    return (
         "From: MAILER-DAEMON@mx.forum1.test (Mail Delivery System)\r\n"
-        f"To: {forum.sender_address}\r\n"
+        f"To: {to or forum.sender_address}\r\n"
         "Subject: Undelivered Mail Returned to Sender\r\n"
         "Auto-Submitted: auto-replied\r\n"
         "MIME-Version: 1.0\r\n"
@@ -147,9 +175,17 @@ def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
         "Reporting-MTA: dns; mx.forum1.test\r\n\r\n"
         "Final-Recipient: rfc822; anne@politi.test\r\nAction: failed\r\n"
         "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+        "--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: {forum.sender_address}\r\nTo: anne@politi.test\r\n"
+        f"Message-ID: <{returned_message_id}>\r\nSubject: Indkaldelse\r\n"
         "--b--\r\n"
     ).encode()
-    message, _, followups = _take(raw)
+
+
+def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
+    sent = db.session.scalars(select(OutboundMessage).filter_by(
+        invitation_id=invited.id)).one()
+    message, _, followups = _take(_bounce(forum, sent.message_id))
     assert message.kind == "bounce" and message.state is InboundState.applied
     assert invited.person.is_bouncing
     secretary = forum.secretary_address
@@ -158,6 +194,21 @@ def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
     notice = db.session.scalars(select(OutboundMessage).filter_by(kind="address_bouncing")).one()
     assert notice.recipient == secretary
     assert "anne@politi.test" in notice.raw.decode()
+
+
+def test_a_forged_bounce_marks_nobody_and_waits(app, forum, invited):
+    message, _, followups = _take(_bounce(forum, "made-up-1@attacker.example"))
+    assert (message.kind, message.state, followups) == ("bounce", InboundState.review, [])
+    assert "bounce does not refer to a message we sent" in message.reason
+    assert not invited.person.is_bouncing
+
+
+def test_a_bounce_to_the_signed_return_path_marks_that_recipient(app, forum, invited):
+    sent = db.session.scalars(select(OutboundMessage).filter_by(
+        invitation_id=invited.id)).one()
+    verp = bounce_address(forum.sender_address, sent.id, invitations.token_secret())
+    message, _, _ = _take(_bounce(forum, "not-in-the-report@x", to=verp))
+    assert message.state is InboundState.applied and invited.person.is_bouncing
 
 
 def test_garbage_is_stored_and_put_in_review(app, forum):

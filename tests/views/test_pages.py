@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import (
     AgendaItem,
     AgendaStatus,
+    AnswerChannel,
     InboundMessage,
     Invitation,
     InvitationRole,
@@ -18,7 +19,7 @@ from app.models import (
     OutboundMessage,
     utcnow,
 )
-from app.services import invitations
+from app.services import invitations, meetings
 
 BASE = "/forum/vesterbro"
 
@@ -99,6 +100,22 @@ def test_an_answer_by_phone_calls_in_the_alternate(logged_in, post):
     assert member.status is InvitationStatus.declined
     html = logged_in.get(BASE + "/").get_data(as_text=True)
     assert "Suppleant indkaldt" in html
+
+
+def test_an_answer_to_the_old_time_says_so_after_a_move(logged_in):
+    meeting = _next_meeting()
+    invitations.invite(meeting)
+    member = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+    invitations.record_answer(member, "accepted", AnswerChannel.mail)
+    old = meeting.start_dt
+    meetings.reschedule(meeting, old + timedelta(hours=1))
+    db.session.commit()
+    assert member.answered_old_time and member.answered_start_dt == old
+    html = logged_in.get(f"{BASE}/meetings/{meeting.id}/").get_data(as_text=True)
+    assert "svar til det tidligere tidspunkt" in html
+    # The same answer again, now to the new time, is recorded afresh.
+    assert invitations.record_answer(member, "accepted", AnswerChannel.mail)
+    assert not member.answered_old_time
 
 
 def test_forms_without_csrf_are_refused(logged_in):

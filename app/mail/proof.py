@@ -1,0 +1,69 @@
+"""Whether what a mail says may be applied: a token, a proven sender, our own mail returned.
+
+Anyone can write a member's address in From, a meeting's UID, or a delivery
+report naming a member. These checks decide what needs a person instead.
+"""
+
+from __future__ import annotations
+
+from .authresults import check_sender
+from .bounce import BounceFacts
+from .context import MailContext
+from .decision import Decision
+from .parse import Mail
+from .tokens import read_bounce_tag, split_subaddress
+
+
+def require_proof(decision: Decision, mail: Mail, ctx: MailContext) -> Decision:
+    """Send an answer to review unless a token or the invitee's proven address carries it.
+
+    A Message-ID or a meeting UID is no proof: anyone may write them, and anyone may
+    write a member's address in From. Only our receiving server's verdict proves it.
+    """
+    invitation = ctx.invitations.get(decision.invitation_id or 0)
+    if decision.matched_by == "token" or invitation is None:
+        return decision  # a token is proof; no invitation means review already
+    if mail.sender != invitation.email:
+        return decision.review(f"sender not proven: {mail.sender or 'no sender'} is not "
+                               f"the invited {invitation.email}")
+    check = check_sender(mail, ctx.trusted_authserv_ids)
+    if not check.proven:
+        return decision.review(f"sender not proven: {check.reason}")
+    decision.reasons.append(f"sender proven: {check.reason}")
+    return decision
+
+
+def prove_bounce(decision: Decision, mail: Mail, facts: BounceFacts, referenced: list[str],
+             ctx: MailContext) -> Decision:
+    """Name as bouncing only recipients of a message we sent that the report proves failed.
+
+    Anyone can write a delivery report naming a member. Only a report that returns
+    one of our messages (its Message-ID, in the returned original or the report's
+    In-Reply-To and References: ours are random, known only to those who read them),
+    or that comes back to that message's own signed return path, speaks for a
+    delivery of ours. Any other report goes to review, and
+    applying a bounce in review marks nobody.
+    """
+    decision.bounced_recipients = facts.recipients  # what the report says; marked if proven
+    own_base, _ = split_subaddress(ctx.sender_address)
+    for address in mail.recipients():
+        base, tag = split_subaddress(address)
+        outbound_id = read_bounce_tag(tag, ctx.token_secret) if base == own_base else None
+        recipient = ctx.outbound_recipients.get(outbound_id) if outbound_id else None
+        if recipient:
+            decision.bounced_recipients = [recipient]
+            decision.reasons.append(f"returned to the return path of our message {outbound_id}")
+            return decision
+    ours = [ctx.sent_messages.get(i) for i in referenced]
+    ours = [r for r in ours if r]
+    if not ours:
+        return decision.review("bounce does not refer to a message we sent")
+    named = [r for r in facts.recipients if r in ours]
+    if not named:
+        said = ", ".join(facts.recipients) or "nobody"
+        return decision.review(f"bounce names {said}, not the recipient of our message "
+                               f"({', '.join(dict.fromkeys(ours))})")
+    decision.bounced_recipients = named
+    decision.reasons.append("refers to our message " + ", ".join(
+        f"<{i}>" for i in referenced if ctx.sent_messages.get(i)))
+    return decision
