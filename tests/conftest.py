@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Base, Forum, MandateRole, SeatKind, User
 from app.services import meetings, roster
 
-pytest_plugins = ["tests.servers.plugin"]
+pytest_plugins = ["tests.servers.plugin", "tests.servers.idp_plugin"]
 
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_POSTGRES_URL") else [])
 

@@ -1,27 +1,39 @@
-"""A real Dovecot IMAP server on 127.0.0.1, one throwaway directory per server."""
+"""A real Dovecot IMAP server on 127.0.0.1, one throwaway directory per server.
+
+With ``oauth2=`` it also logs users in by XOAUTH2 and OAUTHBEARER, and clients reach it
+through an `ImapProxy` that can end sessions the way Exchange does when a token expires.
+"""
 
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from imapclient import IMAPClient
 
+from tests.servers.oauth_keys import OAuth2Settings, parse_sasl
 from tests.servers.process import free_port, start_tied
 
 TEMPLATE = Path(__file__).with_name("dovecot.conf.in")
+OAUTH2_TEMPLATE = Path(__file__).with_name("dovecot-oauth2.conf.in")
+# Exchange Online's last words to a session whose access token ran out.
+TOKEN_EXPIRED_BYE = "Session invalidated - AccessTokenExpired"
 SKIP_REASON = "dovecot-imapd not installed: run make test"
 DOMAIN = "forum.test"
 
@@ -89,8 +101,12 @@ class DovecotServer:
         without: Iterable[str] = (),
         capabilities: Iterable[str] | None = None,
         start_timeout: float = 10.0,
+        oauth2: OAuth2Settings | None = None,
     ) -> None:
-        """Prepare a server; WITHOUT names capabilities not to advertise (e.g. IDLE, MOVE)."""
+        """Prepare a server; WITHOUT names capabilities not to advertise (e.g. IDLE, MOVE).
+
+        OAUTH2 adds logins by bearer token, checked against its key, issuer and audience.
+        """
         found = binary or find_dovecot()
         if found is None:
             raise FileNotFoundError(SKIP_REASON)
@@ -104,6 +120,9 @@ class DovecotServer:
         self.port = 0
         self.dir: Path | None = None
         self.users: dict[str, str] = {}
+        self.oauth2 = oauth2
+        self.proxy: ImapProxy | None = None
+        self.backend_port = 0  # Dovecot's own port; `port` is the proxy's with oauth2
         self._proc: subprocess.Popen[bytes] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -121,6 +140,10 @@ class DovecotServer:
             self._write_config()
             try:
                 self._launch()
+                self.backend_port = self.port
+                if self.oauth2 is not None:
+                    self.proxy = ImapProxy((self.host, self.port), self.host).start()
+                    self.port = self.proxy.port
                 return self
             except DovecotError as error:
                 self._kill()
@@ -131,6 +154,9 @@ class DovecotServer:
 
     def stop(self) -> None:
         """Stop Dovecot and remove its directory; safe to call more than once."""
+        if self.proxy is not None:
+            self.proxy.stop()
+            self.proxy = None
         self._kill()
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -196,6 +222,31 @@ class DovecotServer:
             raise
         return client
 
+    def oauth2_client(
+        self, user: str, token: str, *, mechanism: str = "XOAUTH2", timeout: float = 10.0
+    ) -> IMAPClient:
+        """Return an IMAPClient logged in as USER with TOKEN by XOAUTH2 or OAUTHBEARER."""
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=timeout)
+        try:
+            if mechanism.upper() == "OAUTHBEARER":
+                client.oauthbearer_login(user, token)
+            else:
+                client.oauth2_login(user, token)
+        except BaseException:
+            client.shutdown()
+            raise
+        return client
+
+    def end_sessions(self, user: str | None = None, text: str = TOKEN_EXPIRED_BYE) -> int:
+        """Send ``* BYE TEXT`` to USER's logged-in sessions (None: all) and close them.
+
+        Returns how many sessions it ended. Dovecot keeps a session whose token expires;
+        Exchange ends it like this, and the proxy in front of an oauth2 server can too.
+        """
+        if self.proxy is None:
+            raise DovecotError("end_sessions needs a server started with oauth2=")
+        return self.proxy.end_sessions(user, text)
+
     def append(self, user: str, raw: bytes, folder: str = "INBOX") -> int | None:
         """Store RAW in USER's FOLDER (created if missing) and return its UID."""
         client = self.client(user)
@@ -250,9 +301,32 @@ class DovecotServer:
             "CAPABILITY": caps,
         }
         text = TEMPLATE.read_text()
+        if self.oauth2 is not None:
+            text += "\n" + OAUTH2_TEMPLATE.read_text()
+            self._write_oauth2(self.oauth2)
         for key, value in values.items():
             text = text.replace(f"@{key}@", value)
         (self.dir / "dovecot.conf").write_text(text)
+
+    def _write_oauth2(self, oauth2: OAuth2Settings) -> None:
+        """Write the oauth2 passdb settings and the public key where Dovecot looks it up."""
+        assert self.dir is not None
+        keys = self.dir / "keys"
+        (self.dir / "oauth2.conf.ext").write_text(
+            "introspection_mode = local\n"
+            f"local_validation_key_dict = fs:posix:prefix={keys}/\n"
+            "username_attribute = email\n"
+            f"issuers = {oauth2.issuer}\n"
+            f"client_id = {oauth2.audience}\n"  # Dovecot requires it among the token's aud
+        )
+        # Dovecot looks up shared/<azp>/<alg>/<kid>, escaping '%' and '/'; the fs dict drops
+        # "shared/". Tokens without azp (Microsoft's v1 tokens have none) use "default".
+        kid = oauth2.kid.replace("%", "%25").replace("/", "%2f")
+        path = keys / "default" / "RS256" / kid
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(oauth2.public_key_pem)
+        for item in (keys, keys / "default", path.parent):
+            item.chmod(0o755)
 
     def _launch(self) -> None:
         """Run dovecot -F and wait until the port answers with an IMAP greeting."""
@@ -302,3 +376,214 @@ class DovecotServer:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # any straggler of the group
         proc.wait(timeout=5)
+
+
+# -- a proxy that can end sessions ---------------------------------------------------------------
+
+_AUTHENTICATE = re.compile(rb"(\S+) AUTHENTICATE (XOAUTH2|OAUTHBEARER)(?: (\S+))?$", re.I)
+_LOGIN = re.compile(rb'(\S+) LOGIN "?([^"\s]+)"? ', re.I)
+
+
+class ImapProxy:
+    """Forward IMAP connections to a server; end chosen logged-in sessions with a BYE."""
+
+    def __init__(self, upstream: tuple[str, int], host: str = "127.0.0.1") -> None:
+        """Listen on a free port of HOST for connections to pass on to UPSTREAM."""
+        self.upstream = upstream
+        self._listener = socket.create_server((host, 0))
+        self.host = host
+        self.port: int = self._listener.getsockname()[1]
+        self._sessions: set[_ProxySession] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, name="imap-proxy", daemon=True)
+
+    def start(self) -> ImapProxy:
+        """Start accepting connections in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting and cut every open connection."""
+        # shutdown, unlike close, wakes the thread blocked in accept().
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        self._thread.join(timeout=5)
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.cut()
+
+    def end_sessions(self, user: str | None, text: str) -> int:
+        """Send ``* BYE TEXT`` to USER's logged-in sessions (None: all), close them, count them."""
+        wanted = None if user is None else user.lower()
+        with self._lock:
+            sessions = [
+                session
+                for session in self._sessions
+                if session.user is not None and wanted in (None, session.user)
+            ]
+        return sum(session.bye(text) for session in sessions)
+
+    def _accept(self) -> None:
+        """Pair each client with a new connection to the upstream server."""
+        while True:
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            session = _ProxySession(client, upstream, self._forget)
+            with self._lock:
+                self._sessions.add(session)
+            session.start()
+
+    def _forget(self, session: _ProxySession) -> None:
+        """Drop a closed session from the bookkeeping."""
+        with self._lock:
+            self._sessions.discard(session)
+
+
+class _ProxySession:
+    """One client and its connection upstream, a thread each way, watching who logs in."""
+
+    def __init__(self, client: socket.socket, upstream: socket.socket, on_close: Any) -> None:
+        """Wrap the two connected sockets; ON_CLOSE(self) runs once both directions ended."""
+        self.client = client
+        self.upstream = upstream
+        self.user: str | None = None  # lowercased login name, once the server said OK
+        self._login: tuple[bytes, str] | None = None  # (tag, user) of a login in flight
+        self._sasl: tuple[bytes, str] | None = None  # (tag, mechanism) awaiting its response
+        self._up = b""  # client lines not yet complete, watched until logged in
+        self._down = b""  # server lines not yet complete, watched while a login is in flight
+        self._lock = threading.Lock()  # one writer to the client at a time
+        self._line_start = True
+        self._bye: bytes | None = None  # waiting for the server's line in progress to end
+        self._ended = False
+        self._open = 2
+        self._on_close = on_close
+
+    def start(self) -> None:
+        """Start pumping both ways."""
+        for pump in (self._client_to_server, self._server_to_client):
+            threading.Thread(target=pump, name="imap-proxy-pump", daemon=True).start()
+
+    def bye(self, text: str) -> bool:
+        """Send ``* BYE TEXT`` between two server lines and close; False if already ending."""
+        line = f"* BYE {text}\r\n".encode()
+        with self._lock:
+            if self._ended or self._bye is not None:
+                return False
+            if self._line_start:
+                self._send_bye(b"", line)
+            else:
+                self._bye = line
+        return True
+
+    def cut(self) -> None:
+        """Close both connections at once, mid-anything."""
+        for sock in (self.client, self.upstream):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def _send_bye(self, head: bytes, line: bytes) -> None:
+        """Send HEAD then the BYE line, half-close the client and hang up upstream (locked)."""
+        self._ended = True
+        with contextlib.suppress(OSError):
+            self.client.sendall(head + line)
+            self.client.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
+            self.upstream.shutdown(socket.SHUT_RDWR)
+
+    def _server_to_client(self) -> None:
+        """Copy server bytes to the client; a pending BYE goes out at the next line end."""
+        try:
+            while data := self.upstream.recv(65536):
+                with self._lock:
+                    if self._ended:
+                        break
+                    if self._login is not None:
+                        self._watch_server(data)
+                    cut = data.find(b"\n") + 1
+                    if self._bye is not None and cut:
+                        self._send_bye(data[:cut], self._bye)
+                        break
+                    self.client.sendall(data)
+                    self._line_start = data.endswith(b"\n")
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                self.client.shutdown(socket.SHUT_WR)
+            self._done()
+
+    def _client_to_server(self) -> None:
+        """Copy client bytes upstream; after a BYE swallow the rest, so close sends no RST."""
+        try:
+            while data := self.client.recv(65536):
+                if self.user is None:
+                    self._watch_client(data)
+                self.upstream.sendall(data)
+            self.upstream.shutdown(socket.SHUT_WR)
+        except OSError:
+            # Closing a socket with unread input sends an RST, which can discard the BYE
+            # before the client reads it; read to the client's end (or 5 s) instead.
+            with contextlib.suppress(OSError):
+                self.client.settimeout(5)
+                while self.client.recv(65536):
+                    pass
+        finally:
+            self._done()
+
+    def _watch_client(self, data: bytes) -> None:
+        """Note the tag and user of a LOGIN or AUTHENTICATE the client sends."""
+        *lines, self._up = (self._up + data).split(b"\n")
+        for raw in lines:
+            line = raw.rstrip(b"\r")
+            if self._sasl is not None:
+                (tag, mechanism), self._sasl = self._sasl, None
+                self._login = (tag, _sasl_user(mechanism, line))
+            elif match := _AUTHENTICATE.match(line):
+                tag, mechanism, initial = match[1], match[2].decode().upper(), match[3]
+                if initial and initial != b"=":
+                    self._login = (tag, _sasl_user(mechanism, initial))
+                else:
+                    self._sasl = (tag, mechanism)
+            elif match := _LOGIN.match(line):
+                self._login = (match[1], match[2].decode(errors="replace"))
+
+    def _watch_server(self, data: bytes) -> None:
+        """Set `user` when the server answers the login in flight with OK (locked)."""
+        assert self._login is not None
+        tag, user = self._login
+        *lines, self._down = (self._down + data).split(b"\n")
+        for line in lines:
+            if line.startswith(tag + b" "):
+                if line[len(tag) + 1 :].upper().startswith(b"OK"):
+                    self.user = user.lower()
+                self._login, self._down = None, b""
+                return
+
+    def _done(self) -> None:
+        """Close both sockets once both pumps have finished."""
+        with self._lock:
+            self._open -= 1
+            last = self._open == 0
+        if last:
+            self.client.close()
+            self.upstream.close()
+            self._on_close(self)
+
+
+def _sasl_user(mechanism: str, line: bytes) -> str:
+    """Return the user named in a base64 SASL response LINE, or "" when it names none."""
+    try:
+        raw = base64.b64decode(line, validate=True)
+    except ValueError:
+        return ""
+    return parse_sasl(mechanism, raw)[0]

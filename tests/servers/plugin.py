@@ -1,5 +1,8 @@
 """Pytest fixtures for real servers: Dovecot IMAP, a recording SMTP server, Redis.
 
+The ``*_oauth2`` ones log in by XOAUTH2 / OAUTHBEARER; ``oauth_keys.mint(address)`` makes a
+token both accept.
+
 Enable with ``pytest_plugins = ["tests.servers.plugin"]`` in tests/conftest.py.
 """
 
@@ -9,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 
+from tests.servers import oauth_keys
 from tests.servers.dovecot import SKIP_REASON, DovecotServer, find_dovecot
 from tests.servers.redis import TestRedis
 from tests.servers.smtp import SMTPServer
@@ -61,6 +65,29 @@ def imap_user(dovecot: DovecotServer) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
+def dovecot_oauth2() -> Iterator[DovecotServer]:
+    """Yield a running Dovecot taking `oauth_keys.mint` tokens, and passwords, via a proxy.
+
+    ``oauth2_client(address, token)`` logs in; ``end_sessions(address)`` ends that user's
+    sessions with ``* BYE Session invalidated - AccessTokenExpired``, as Exchange does.
+    """
+    if find_dovecot() is None:
+        pytest.skip(SKIP_REASON)
+    server = DovecotServer(oauth2=oauth_keys.settings()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def oauth2_user(dovecot_oauth2: DovecotServer) -> tuple[str, str]:
+    """Return (address, token valid an hour) of a fresh user with an empty mailbox."""
+    address, _password = dovecot_oauth2.add_user()
+    return address, oauth_keys.mint(address)
+
+
+@pytest.fixture(scope="session")
 def smtp_server() -> Iterator[SMTPServer]:
     """Yield a running recording SMTP server; prefer `smtp`, which resets it per test."""
     server = SMTPServer().start()
@@ -76,6 +103,24 @@ def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
     smtp_server.reset()
     yield smtp_server
     smtp_server.reset()
+
+
+@pytest.fixture(scope="session")
+def smtp_oauth2_server() -> Iterator[SMTPServer]:
+    """Yield an SMTP server requiring AUTH by `oauth_keys.mint` token; prefer `smtp_oauth2`."""
+    server = SMTPServer(oauth2=oauth_keys.settings()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_oauth2(smtp_oauth2_server: SMTPServer) -> Iterator[SMTPServer]:
+    """Yield the session oauth2 SMTP server with no messages, logins or refusals armed."""
+    smtp_oauth2_server.reset()
+    yield smtp_oauth2_server
+    smtp_oauth2_server.reset()
 
 
 @pytest.fixture(scope="session")

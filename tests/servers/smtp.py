@@ -1,15 +1,32 @@
-"""An aiosmtpd SMTP server on 127.0.0.1 that records messages and can misbehave on demand."""
+"""An aiosmtpd SMTP server on 127.0.0.1 that records messages and can misbehave on demand.
+
+With ``oauth2=`` it requires AUTH XOAUTH2 or OAUTHBEARER with a JWT, as Exchange Online does.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import collections
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, Session
+
+from tests.servers.oauth_keys import OAuth2Settings, parse_sasl, refusal
+
+# Exchange Online's replies to an AUTH it refuses whatever the token: SMTP AUTH switched off
+# for the tenant, and the generic one (e.g. the mailbox may not use SMTP AUTH).
+SMTP_AUTH_DISABLED = (
+    "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
+    "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information."
+)
+AUTH_UNSUCCESSFUL = "535 5.7.3 Authentication unsuccessful"
+NOT_AUTHENTICATED = "530 5.7.57 Client not authenticated to send mail"
 
 
 @dataclass(frozen=True)
@@ -20,6 +37,7 @@ class Received:
     rcpt_tos: tuple[str, ...]
     data: bytes  # exactly what the client sent between DATA and ".", dot-unstuffed
     peer: Any = field(default=None, compare=False)
+    auth_data: Any = None  # who the client logged in as (oauth2 servers: the address)
 
 
 @dataclass
@@ -155,11 +173,150 @@ class RecordingHandler:
             rcpt_tos=tuple(envelope.rcpt_tos),
             data=raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape"),
             peer=session.peer,
+            auth_data=session.auth_data,
         )
         with self._cond:
             self._messages.append(message)
             self._cond.notify_all()
         return "250 2.0.0 OK queued"
+
+
+@dataclass(frozen=True)
+class Login:
+    """One AUTH attempt on an oauth2 server, and why it was refused (None: it was not)."""
+
+    mechanism: str
+    user: str
+    refused: str | None
+
+
+class OAuth2Handler(RecordingHandler):
+    """A RecordingHandler that lets only clients with a good bearer token send mail."""
+
+    def __init__(self, oauth2: OAuth2Settings) -> None:
+        """Accept the tokens OAUTH2 describes; no canned refusal armed."""
+        super().__init__()
+        self.oauth2 = oauth2
+        self._logins: list[Login] = []
+        self._refusal: _RcptFailure | None = None
+
+    def reset(self) -> None:
+        """Forget messages and logins and disarm every knob, refusals too."""
+        super().reset()
+        with self._cond:
+            self._logins.clear()
+            self._refusal = None
+
+    def refuse_auth(self, reply: str = SMTP_AUTH_DISABLED, times: int | None = None) -> None:
+        """Answer the next TIMES AUTH commands (None: all) with REPLY, whatever the token."""
+        with self._cond:
+            self._refusal = _RcptFailure(reply, times)
+
+    @property
+    def logins(self) -> list[Login]:
+        """Return a copy of the AUTH attempts since the last reset."""
+        with self._cond:
+            return list(self._logins)
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        """Check ``user=U^Aauth=Bearer T^A^A`` (aiosmtpd calls auth_<MECHANISM>)."""
+        return await self._authenticate(server, args)
+
+    async def auth_OAUTHBEARER(self, server: SMTP, args: list[str]) -> AuthResult:
+        """Check the RFC 7628 ``n,a=U,^Aauth=Bearer T^A^A``."""
+        return await self._authenticate(server, args)
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        """Refuse senders that have not logged in, as Exchange does."""
+        # aiosmtpd's own auth_required warns on every connection without TLS; this does not.
+        if not session.authenticated:
+            return NOT_AUTHENTICATED
+        return await super().handle_MAIL(server, session, envelope, address, mail_options)
+
+    async def _authenticate(self, server: SMTP, args: list[str]) -> AuthResult:
+        """Read the client's response, then accept it, refuse it, or give the canned reply."""
+        mechanism = args[0].upper()
+        raw = await _initial_response(server, args)
+        if raw is None:
+            return AuthResult(success=False, handled=True)  # aiosmtpd already replied 501
+        user, token = parse_sasl(mechanism, raw)
+        canned = self._take_refusal()
+        why = canned or refusal(self.oauth2, user, token)
+        with self._cond:
+            self._logins.append(Login(mechanism, user, why))
+        if why is None:
+            return AuthResult(success=True, auth_data=user)
+        if canned is not None:
+            return AuthResult(success=False, handled=False, message=canned)
+        # RFC 7628 3.2.2: a refused token gets a JSON error challenge, answered by an empty
+        # line (XOAUTH2) or ^A (OAUTHBEARER), and only then the 535.
+        challenge = json.dumps(
+            {"status": "401", "schemes": "bearer", "scope": f"{self.oauth2.audience}/.default"}
+        )
+        if await server.challenge_auth(challenge) is MISSING:
+            return AuthResult(success=False, handled=True)
+        return AuthResult(success=False, handled=False, message=f"535 5.7.8 {why}")
+
+    def _take_refusal(self) -> str | None:
+        """Return the canned AUTH reply if one is armed, counting it down."""
+        with self._cond:
+            armed = self._refusal
+            if armed is None:
+                return None
+            if armed.times is not None:
+                armed.times -= 1
+                if armed.times <= 0:
+                    self._refusal = None
+            return armed.reply
+
+
+async def _initial_response(server: SMTP, args: list[str]) -> bytes | None:
+    """Return the decoded SASL initial response, asking for it when AUTH came without one."""
+    if len(args) == 2:
+        if args[1] == "=":  # RFC 4954: an empty initial response
+            return b""
+        try:
+            return base64.b64decode(args[1], validate=True)
+        except ValueError:
+            await server.push("501 5.5.2 Can't decode base64")
+            return None
+    answer = await server.challenge_auth("")
+    return answer if isinstance(answer, bytes) else None  # MISSING: client sent "*"
+
+
+# Long enough for AUTH XOAUTH2 with a JWT in the initial response; aiosmtpd's defaults are
+# 512 per command and 1001 per line, too short for any real token.
+OAUTH2_LINE_LIMIT = 16384
+
+
+class _QuietSession(Session):
+    """aiosmtpd's Session without its "login_data is deprecated" log line at every AUTH."""
+
+    login_data: Any = None  # shadows the property that logs; aiosmtpd itself sets it
+
+
+class _OAuth2SMTP(SMTP):
+    """aiosmtpd's SMTP with room for bearer tokens on the AUTH line."""
+
+    line_length_limit = OAUTH2_LINE_LIMIT  # the asyncio reader limit, read in __init__
+    command_size_limit = OAUTH2_LINE_LIMIT  # before EHLO
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Set the per-command limits used after EHLO, for this connection only."""
+        super().__init__(*args, **kwargs)
+        # aiosmtpd keeps these in a dict on the class and adds to it at every EHLO.
+        self.command_size_limits = collections.defaultdict(lambda: OAUTH2_LINE_LIMIT)
+
+    def _create_session(self) -> Session:
+        """Return a session that does not log a deprecation on login."""
+        return _QuietSession(self.loop)
 
 
 class _FreePortController(Controller):
@@ -172,16 +329,42 @@ class _FreePortController(Controller):
         super()._trigger_server()
 
 
+class _OAuth2Controller(_FreePortController):
+    """A free-port Controller whose connections take long AUTH lines."""
+
+    def factory(self) -> SMTP:
+        """Return the SMTP protocol for one connection."""
+        return _OAuth2SMTP(self.handler, **self.SMTP_kwargs)
+
+
 class SMTPServer:
     """A recording SMTP server on 127.0.0.1 with failure knobs; see RecordingHandler."""
 
-    def __init__(self, hostname: str = "smtp.forum.test") -> None:
-        """Prepare a server announcing HOSTNAME (given, so aiosmtpd skips a slow getfqdn)."""
-        self.handler = RecordingHandler()
+    def __init__(
+        self, hostname: str = "smtp.forum.test", *, oauth2: OAuth2Settings | None = None
+    ) -> None:
+        """Prepare a server announcing HOSTNAME (given, so aiosmtpd skips a slow getfqdn).
+
+        OAUTH2: offer only AUTH XOAUTH2 and OAUTHBEARER, with tokens OAUTH2 describes, and
+        require it before MAIL; see OAuth2Handler.
+        """
+        self.handler: RecordingHandler
         self.host = "127.0.0.1"
         self.port = 0
-        self._controller = _FreePortController(
-            self.handler, hostname=self.host, port=0, server_hostname=hostname
+        if oauth2 is None:
+            self.handler = RecordingHandler()
+            self._controller = _FreePortController(
+                self.handler, hostname=self.host, port=0, server_hostname=hostname
+            )
+            return
+        self.handler = OAuth2Handler(oauth2)
+        self._controller = _OAuth2Controller(
+            self.handler,
+            hostname=self.host,
+            port=0,
+            server_hostname=hostname,
+            auth_require_tls=False,
+            auth_exclude_mechanism=["LOGIN", "PLAIN"],
         )
 
     def start(self) -> SMTPServer:
@@ -225,3 +408,14 @@ class SMTPServer:
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Received]:
         """Return the messages once at least COUNT arrived; raise TimeoutError after TIMEOUT."""
         return self.handler.wait_for(count, timeout)
+
+    def refuse_auth(self, reply: str = SMTP_AUTH_DISABLED, times: int | None = None) -> None:
+        """Answer the next TIMES AUTH commands (None: all) with REPLY (oauth2 servers only)."""
+        if not isinstance(self.handler, OAuth2Handler):
+            raise TypeError("refuse_auth needs a server made with oauth2=")
+        self.handler.refuse_auth(reply, times)
+
+    @property
+    def logins(self) -> list[Login]:
+        """Return the AUTH attempts since the last reset (oauth2 servers only)."""
+        return self.handler.logins if isinstance(self.handler, OAuth2Handler) else []
