@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import extensions as ext
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
+from app.mail.accounts.credentials import new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,10 @@ def _embedded_defaults(app: Flask) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    if not app.config.get("CREDENTIALS_KEY"):
+        # Not in the database: a copy of the database alone opens no mailbox.
+        app.config["CREDENTIALS_KEY"] = instance_secret(app.instance_path, "credentials_key",
+                                                        new_key)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forumpost.db'}"
     if not app.config.get("MAIL_SERVER"):

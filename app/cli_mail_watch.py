@@ -17,20 +17,28 @@ log = logging.getLogger(__name__)
 @click.option("--once", is_flag=True, help="Take in what is there now, then exit.")
 @with_appcontext
 def watch_command(once: bool) -> None:
-    """Take in mail for ever: from IMAP_HOST when set, else from instance/inbox/."""
+    """Take in mail for ever: every forum's own mail account, and the installation's mailbox
+    (IMAP_HOST when set, else instance/inbox/) for the forums without one."""
+    from workers.supervisor import Supervisor
+
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    app = current_app._get_current_object()
+    Supervisor(app, stop, default=_default_intake(app.config, once)).run(once=once)
+    log.info("Mail intake stopped")
+
+
+def _default_intake(config, once: bool):
+    """Return the intake of the installation's own mailbox: IMAP_* settings or the drop folder."""
     from workers import dropfolder
     from workers.imap import ImapWorker
     from workers.settings import ImapSettings
 
-    stop = threading.Event()
-    _stop_on_signals(stop)
-    config = current_app.config
     if config.get("IMAP_HOST"):
-        ImapWorker(ImapSettings.from_config(config), stop).run(once=once)
-    else:
-        dropfolder.run(config["MAIL_INBOX_DIR"], stop, once=once,
-                       max_bytes=config.get("MAIL_MAX_BYTES") or 25 * 1024 * 1024)
-    log.info("Mail intake stopped")
+        settings = ImapSettings.from_config(config)
+        return lambda stop: ImapWorker(settings, stop).run(once=once)
+    return lambda stop: dropfolder.run(config["MAIL_INBOX_DIR"], stop, once=once,
+                                       max_bytes=config.get("MAIL_MAX_BYTES") or 25 * 1024 * 1024)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:

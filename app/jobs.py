@@ -17,7 +17,7 @@ from app import sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mail.tokens import bounce_address
-from app.mailer import SendError, transport
+from app.mailer import LoginError, SendError, server_for, transport
 from app.models import (
     Forum,
     InvitationStatus,
@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services import invitations, notify, outbound
 from app.services import notices as notices_service
+from app.services.mailaccounts import state as account_state
 from app.services.mailinfo import meeting_info
 
 log = logging.getLogger(__name__)
@@ -124,12 +125,19 @@ def _deliver(forum: Forum, ids: list[int]) -> int:
         # forum): end its transaction, and mark on a connection held for the whole
         # batch. It autocommits: each mark is one durable statement, one round trip
         # instead of BEGIN, UPDATE and COMMIT.
-        sender = forum.sender_address
+        server, mailbox = server_for(forum.id)
+        # A mail account's server accepts its own mailbox as the envelope sender.
+        sender = mailbox or forum.sender_address
         secret = invitations.token_secret() if current_app.config["MAIL_VERP"] else None
         db.session.commit()
-        with outbound.ledger_connection() as ledger, transport() as mailer:
-            return sum(_send_one(sender, message, ledger, mailer, lock, secret)
-                       for message in batch)
+        try:
+            with outbound.ledger_connection() as ledger, transport(server) as mailer:
+                return sum(_send_one(sender, message, ledger, mailer, lock, secret)
+                           for message in batch)
+        except LoginError as exc:
+            if server is not None:  # the page says what went wrong with the mailbox
+                account_state.failed(server.login.account_id, exc)
+            raise
 
 
 def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock,

@@ -1,8 +1,9 @@
 """Hand composed bytes to the SMTP server, or to instance/outbox/ when none is configured.
 
-Connection settings are Flask-Mail's (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, ...);
-the message itself is built by app.mail.compose, which Flask-Mail's Message cannot
-do for iMIP, so only the connection is Flask-Mail's.
+A forum with a mail account sends through that account's server, logging in with its
+password or with XOAUTH2. Without one, the connection settings are Flask-Mail's
+(MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, ...). The message itself is built by
+app.mail.compose, which Flask-Mail's Message cannot do for iMIP.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ import contextlib
 import logging
 import smtplib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
 from app.extensions import mail
+from app.mail.accounts.refusals import explain
+from app.mail.accounts.tokens import TokenError
+from app.mail.accounts.xoauth2 import XOAuth2
+from app.services.mailaccounts import state as account_state
+from app.services.mailaccounts.runtime import Login, account_for, login_for
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +40,61 @@ class SendError(Exception):
         self.permanent = permanent
 
 
+class LoginError(SendError):
+    """The server could not be reached or refused the login: no message was tried."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A mail account's SMTP server and login."""
+
+    host: str
+    port: int
+    tls: str  # ssl, starttls or plain
+    login: Login
+
+    @property
+    def key(self) -> tuple:
+        """Return what identifies a connection to this server as this account's version."""
+        return ("account", self.login.account_id, self.login.version, self.host, self.port)
+
+
+def server_for(forum_id: int) -> tuple[Server | None, str | None]:
+    """Return the SMTP server of the forum's mail account and its address, or (None, None)."""
+    account = account_for(forum_id)
+    if account is None:
+        return None, None
+    server = Server(account.smtp_host, account.smtp_port, account.smtp_tls, login_for(account))
+    return server, account.address
+
+
 class SMTPTransport:
     """One SMTP connection reused for a batch of messages."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Server | None = None) -> None:
+        self.server = server
         self.host: smtplib.SMTP | None = None
 
     def open(self) -> None:
-        """Connect and log in with Flask-Mail's settings."""
+        """Connect and log in: to the account's server, else with Flask-Mail's settings."""
+        timeout = current_app.config["MAIL_TIMEOUT"]
         try:
-            self.host = mail.connect().configure_host()
-            # Flask-Mail sets no timeout: a server that stops answering would hold the
-            # forum's send lock (app/sendlock.py) for ever.
-            self.host.sock.settimeout(current_app.config["MAIL_TIMEOUT"])
+            if self.server is None:
+                self.host = mail.connect().configure_host()
+                # Flask-Mail sets no timeout: a server that stops answering would hold the
+                # forum's send lock (app/sendlock.py) for ever.
+                self.host.sock.settimeout(timeout)
+            else:
+                self.host = _connect(self.server, timeout)
+                account_state.logged_in(self.server.login.account_id)
+        except smtplib.SMTPAuthenticationError as exc:
+            if self.server is not None and self.server.login.tokens is not None:
+                self.server.login.tokens.forget()  # the next attempt asks for a new token
+            raise LoginError(_describe(exc.smtp_code, exc.smtp_error), permanent=False) from exc
+        except TokenError as exc:
+            raise LoginError(_explained(str(exc)), permanent=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendError(f"cannot connect to SMTP server: {exc}", permanent=False) from exc
+            raise LoginError(f"cannot connect to SMTP server: {exc}", permanent=False) from exc
 
     def send(self, raw: bytes, sender: str, recipient: str) -> None:
         """Send RAW to RECIPIENT, raising SendError when it is not accepted."""
@@ -80,11 +128,41 @@ class SMTPTransport:
             self.host = None
 
 
+def _connect(server: Server, timeout: float) -> smtplib.SMTP:
+    """Return an SMTP connection to SERVER, protected as it says and logged in."""
+    context = ssl.create_default_context()
+    if server.tls == "ssl":
+        host = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
+    else:
+        host = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    try:
+        host.ehlo()
+        if server.tls == "starttls":
+            host.starttls(context=context)
+            host.ehlo()
+        login = server.login
+        if login.tokens is not None:
+            user, token = login.tokens.credentials()
+            host.auth("XOAUTH2", XOAuth2(user, token))
+        elif login.password:
+            host.login(login.user, login.password)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
 def _describe(code: int, text: bytes | str) -> str:
-    """Return an SMTP reply as one readable line."""
+    """Return an SMTP reply as one readable line, led by what it means when it is known."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return f"{code} {text}".strip()
+    return _explained(f"{code} {text}".strip())
+
+
+def _explained(text: str) -> str:
+    """Return TEXT led by the Danish explanation of a known refusal."""
+    refusal = explain(text)
+    return f"{refusal.da} ({text})" if refusal else text
 
 
 class OutboxTransport:
@@ -109,43 +187,43 @@ class OutboxTransport:
 
 
 class _Keeper:
-    """At most one SMTP connection left open between batches, for the next batch.
+    """At most one SMTP connection per server left open between batches, for the next.
 
     Jobs send small batches (one meeting, one mailbox check's notices); a real server
     takes a TLS handshake and a login for every new connection, and Exchange Online
-    also limits how many a sender opens.
+    also limits how many a sender opens. Each forum's account keeps its own.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: tuple[tuple, SMTPTransport, float] | None = None
+        self._kept: dict[tuple, tuple[SMTPTransport, float]] = {}
 
     def take(self, settings: tuple, max_idle: float) -> SMTPTransport | None:
-        """Return the kept connection if it has SETTINGS, is fresh and still answers."""
+        """Return the kept connection for SETTINGS if it is fresh and still answers."""
         with self._lock:
-            kept, self._kept = self._kept, None
+            kept = self._kept.pop(settings, None)
         if kept is None:
             return None
-        kept_settings, connection, since = kept
-        if (kept_settings == settings and time.monotonic() - since < max_idle
-                and connection.alive()):
+        connection, since = kept
+        if time.monotonic() - since < max_idle and connection.alive():
             return connection
         connection.close()
         return None
 
     def keep(self, settings: tuple, connection: SMTPTransport) -> None:
-        """Keep CONNECTION for the next batch (closing any other kept one)."""
+        """Keep CONNECTION for the next batch to the same server (closing the one before)."""
         with self._lock:
-            old, self._kept = self._kept, (settings, connection, time.monotonic())
+            old = self._kept.pop(settings, None)
+            self._kept[settings] = (connection, time.monotonic())
         if old is not None:
-            old[1].close()
+            old[0].close()
 
     def close(self) -> None:
-        """Close the kept connection, if any."""
+        """Close every kept connection."""
         with self._lock:
-            old, self._kept = self._kept, None
-        if old is not None:
-            old[1].close()
+            kept, self._kept = list(self._kept.values()), {}
+        for connection, _since in kept:
+            connection.close()
 
 
 _KEEPER = _Keeper()
@@ -159,19 +237,21 @@ def _settings(config) -> tuple:
 
 
 @contextlib.contextmanager
-def transport() -> Iterator[SMTPTransport | OutboxTransport]:
-    """Yield the configured transport, open; afterwards keep an SMTP connection that is
-    still sound for the next batch (MAIL_KEEPALIVE_SECONDS), or close it."""
+def transport(server: Server | None = None) -> Iterator[SMTPTransport | OutboxTransport]:
+    """Yield the transport to SERVER (a forum's account), else the configured one, open;
+    afterwards keep an SMTP connection that is still sound for the next batch
+    (MAIL_KEEPALIVE_SECONDS), or close it."""
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    if server is None and not config.get("MAIL_SERVER"):
         outbox = OutboxTransport(config["MAIL_OUTBOX_DIR"])
         outbox.open()
         yield outbox
         return
-    settings, max_idle = _settings(config), config["MAIL_KEEPALIVE_SECONDS"]
+    settings = server.key if server is not None else _settings(config)
+    max_idle = config["MAIL_KEEPALIVE_SECONDS"]
     connection = _KEEPER.take(settings, max_idle) if max_idle > 0 else None
     if connection is None:
-        connection = SMTPTransport()
+        connection = SMTPTransport(server)
         connection.open()
     try:
         yield connection

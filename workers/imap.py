@@ -12,6 +12,7 @@ from imapclient import IMAPClient
 
 from app.extensions import db
 from app.services import mailboxes
+from app.services.mailaccounts import state as account_state
 from workers.mailbox import Box, ensure_folder, sync
 from workers.settings import ImapSettings
 
@@ -45,27 +46,36 @@ class Backoff:
 
 
 def connect(settings: ImapSettings) -> IMAPClient:
-    """Return a client logged in to the configured server."""
+    """Return a client logged in to the configured server, by XOAUTH2 for an OAuth mailbox."""
     context = ssl.create_default_context() if settings.ssl else None
     client = IMAPClient(settings.host, port=settings.port, ssl=settings.ssl,
                         ssl_context=context, timeout=settings.timeout)
     try:
-        client.login(settings.username, settings.password)
+        if settings.tokens is not None:
+            client.oauth2_login(*settings.tokens.credentials())
+        else:
+            client.login(settings.username, settings.password)
     except BaseException:
         client.shutdown()
         raise
     return client
 
 
-def open_box(client: IMAPClient, settings: ImapSettings) -> Box:
-    """Select the folder read, and start over when its UIDVALIDITY changed."""
+def open_box(client: IMAPClient, settings: ImapSettings, folder: str | None = None) -> Box:
+    """Select FOLDER (the first one read), and start over when its UIDVALIDITY changed."""
+    folder = folder or settings.folder
     ensure_folder(client, settings.processed_folder)
-    selected = client.select_folder(settings.folder)
+    selected = client.select_folder(folder)
     uidvalidity = int(selected[b"UIDVALIDITY"])
-    name = mailboxes.mailbox_name(settings.username, settings.host, settings.folder)
+    name = mailboxes.mailbox_name(settings.username, settings.host, folder)
     mailboxes.check_uidvalidity(mailboxes.get(name), uidvalidity)
     db.session.commit()
-    return Box(name=name, uidvalidity=uidvalidity)
+    return Box(name=name, uidvalidity=uidvalidity, forum_id=settings.forum_id)
+
+
+def token_expired(error: BaseException) -> bool:
+    """Tell whether the server ended the session because its token expired (Exchange)."""
+    return "AccessTokenExpired" in str(error)
 
 
 def announced_new_mail(client: IMAPClient) -> bool:
@@ -105,27 +115,76 @@ class ImapWorker:
             except Exception as error:
                 db.session.rollback()
                 if once:
+                    self.report(error)
                     raise
-                delay = self.backoff.next()
-                log.warning("IMAP worker for %s: %s: %s; reconnecting in %.1f s",
-                            self.settings.host, type(error).__name__, error, delay,
-                            exc_info=log.isEnabledFor(logging.DEBUG))
-                self.stop.wait(delay)
+                self.recover(error)
+
+    def recover(self, error: Exception) -> None:
+        """Say what went wrong and wait before reconnecting (at once after a token expired)."""
+        if token_expired(error) and self.settings.tokens is not None:
+            # Exchange ends a session when its token expires: nothing is wrong, log in anew.
+            self.settings.tokens.forget()
+            log.info("IMAP session of %s ended with its token; logging in anew",
+                     self.settings.username)
+            return
+        self.report(error)
+        delay = self.backoff.next()
+        log.warning("IMAP worker for %s: %s: %s; reconnecting in %.1f s",
+                    self.settings.host, type(error).__name__, error, delay,
+                    exc_info=log.isEnabledFor(logging.DEBUG))
+        self.stop.wait(delay)
+
+    def report(self, error: BaseException) -> None:
+        """Record ERROR on the mail account, for the page."""
+        if self.settings.account_id is not None:
+            account_state.failed(self.settings.account_id, error)
 
     def session(self, once: bool = False) -> None:
-        """Connect, drain the folder, then wait for mail and drain again until stopped."""
+        """Connect, drain the folders, then wait for mail and drain again until stopped."""
         client = connect(self.settings)
         try:
-            box = open_box(client, self.settings)
+            if self.settings.account_id is not None:
+                account_state.logged_in(self.settings.account_id)
+            handled, box = self.drain_all(client)
             log.info("IMAP worker reading %s (%s)", box.name,
                      "IDLE" if client.has_capability("IDLE") else "polling")
-            handled = self.drain(client, box)
             self.backoff.reset()
-            while not once and not self.stop.is_set():
-                limit = RECHECK_SECONDS if handled else self.settings.idle_seconds
-                handled = self.drain(client, box) if self.wait(client, limit) else 0
+            while not once and not self.stop.is_set() and not self.token_due():
+                limit = RECHECK_SECONDS if handled else self.idle_limit()
+                if not self.wait(client, limit):
+                    handled = 0
+                elif self.settings.more_folders:
+                    handled, box = self.drain_all(client)
+                else:
+                    handled = self.drain(client, box)
         finally:
             close(client)
+
+    def drain_all(self, client: IMAPClient) -> tuple[int, Box]:
+        """Drain every folder read, the watched one last (left selected); return how many,
+        and the watched folder's box."""
+        total = 0
+        for folder in reversed(self.settings.folders):
+            box = open_box(client, self.settings, folder)
+            total += self.drain(client, box)
+        return total, box
+
+    def idle_limit(self) -> float:
+        """Return how long to IDLE: shorter with more folders to look at, and before a token
+        runs out."""
+        limit = self.settings.idle_seconds
+        if self.settings.more_folders:
+            limit = min(limit, self.settings.poll_seconds)
+        expires = self.settings.tokens.expires_at if self.settings.tokens is not None else None
+        if expires is not None:
+            limit = min(limit, max(0.0, expires - self.settings.token_margin - time.time()))
+        return limit
+
+    def token_due(self) -> bool:
+        """Tell whether the session's token is about to expire: then log in afresh first."""
+        tokens = self.settings.tokens
+        expires = tokens.expires_at if tokens is not None else None
+        return expires is not None and time.time() >= expires - self.settings.token_margin
 
     def drain(self, client: IMAPClient, box: Box) -> int:
         """Sync until a pass finds nothing and no new mail was announced; return how many."""
@@ -135,6 +194,8 @@ class ImapWorker:
             total += found
             if not found and not announced_new_mail(client):
                 break
+        if total and self.settings.account_id is not None:
+            account_state.saw_mail(self.settings.account_id)
         return total
 
     def wait(self, client: IMAPClient, limit: float) -> bool:

@@ -50,7 +50,8 @@ def _inbound():
     return inbound
 
 
-def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen) -> InboundMessage:
+def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen,
+               forum_id: int | None = None) -> InboundMessage:
     """Add ITEM's row (or find its duplicate) and return the row."""
     inbound = _inbound()
     if item.is_oversized:
@@ -58,15 +59,19 @@ def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen) -
                                          uidvalidity=uidvalidity, headers=item.headers,
                                          limit=item.limit)
     row, _created = inbound.receive(item.raw, mailbox=mailbox, uid=item.uid,
-                                    uidvalidity=uidvalidity, seen=seen)
+                                    uidvalidity=uidvalidity, seen=seen, forum_id=forum_id)
     return row
 
 
-def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None) -> list[int | None]:
-    """Store ITEMS and commit; return their row ids, None where a message could not be stored."""
+def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None,
+          forum_id: int | None = None) -> list[int | None]:
+    """Store ITEMS and commit; return their row ids, None where a message could not be stored.
+
+    FORUM_ID: the forum whose own mailbox this is, for mail that names no forum.
+    """
     try:
         seen = _inbound().Seen([item.raw for item in items if not item.is_oversized])
-        rows = [_store_one(item, mailbox, uidvalidity, seen) for item in items]
+        rows = [_store_one(item, mailbox, uidvalidity, seen, forum_id) for item in items]
         db.session.flush()  # one flush for the chunk gives every row its id
         ids: list[int | None] = [row.id for row in rows]
         db.session.commit()
@@ -82,7 +87,7 @@ def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None) -
     # One bad message must not hold back the others: store them one by one.
     log.warning("Storing %d messages of %s together failed; storing them one by one",
                 len(items), mailbox)
-    return [store([item], mailbox, uidvalidity)[0] for item in items]
+    return [store([item], mailbox, uidvalidity, forum_id)[0] for item in items]
 
 
 def apply(row_ids: Sequence[int | None], stop: threading.Event | None = None) -> int:

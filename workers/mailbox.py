@@ -35,6 +35,8 @@ class Box:
 
     name: str
     uidvalidity: int
+    #: The forum whose own account this mailbox is: where mail goes that names no forum.
+    forum_id: int | None = None
 
 
 def uid_set(uids: Sequence[int]) -> list[str]:
@@ -133,7 +135,7 @@ def handle_batch(client: IMAPClient, box: Box, uids: Sequence[int], sizes: dict[
                  settings: ImapSettings, stop: threading.Event | None) -> int:
     """Store, process, move and advance past one batch; return how many messages were handled."""
     items = fetch_items(client, uids, sizes, settings.max_bytes)
-    row_ids = intake.store(items, box.name, box.uidvalidity)
+    row_ids = intake.store(items, box.name, box.uidvalidity, forum_id=box.forum_id)
     handled = intake.apply(row_ids, stop)
     done = [item.uid for item, row_id in zip(items[:handled], row_ids, strict=False)
             if row_id is not None]

@@ -1,5 +1,6 @@
 """All models, importable from one place so Alembic sees every table."""
 
+from app.models.accounts import MailAccount
 from app.models.agenda import AgendaAttachment, AgendaItem, AgendaKind, AgendaStatus
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
@@ -30,7 +31,8 @@ __all__ = [
     "AgendaAttachment", "AgendaItem", "AgendaKind", "AgendaStatus", "AnswerChannel",
     "AppointingBody", "AuditEvent", "Base", "Forum", "GuestList", "GuestListMember",
     "InboundMessage", "InboundState", "Invitation", "InvitationRole", "InvitationStatus",
-    "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind", "MeetingStatus",
+    "MailAccount", "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind",
+    "MeetingStatus",
     "Minutes", "MinutesSection", "MinutesStatus", "OutboundMessage", "OutboundState",
     "Person", "PlanPattern", "Seat", "SeatKind", "SeatRequestDecision", "SeatVacancy", "User",
     "utcnow",

@@ -62,9 +62,12 @@ class Seen:
 
 
 def receive(raw: bytes, *, mailbox: str | None = None, uid: int | None = None,
-            uidvalidity: int | None = None, seen: Seen | None = None
-            ) -> tuple[InboundMessage, bool]:
+            uidvalidity: int | None = None, seen: Seen | None = None,
+            forum_id: int | None = None) -> tuple[InboundMessage, bool]:
     """Store RAW unless the same bytes were stored before; return (row, created).
+
+    FORUM_ID is the forum whose own mailbox RAW came from: its forum when the
+    headers name none.
 
     With SEEN (a chunk's duplicates, read beforehand) the row is added, not
     flushed: the caller flushes the chunk once.
@@ -79,7 +82,7 @@ def receive(raw: bytes, *, mailbox: str | None = None, uid: int | None = None,
     message_id = _message_id(headers)
     row = InboundMessage(
         sha256=digest, raw=raw, size=len(raw), mailbox=mailbox, imap_uid=uid,
-        imap_uidvalidity=uidvalidity, message_id=message_id,
+        imap_uidvalidity=uidvalidity, message_id=message_id, forum_id=forum_id,
         sender=_short(headers.get("From"), 254), subject=_short(headers.get("Subject"), 2000),
         state=InboundState.received,
     )
@@ -174,7 +177,8 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list:
         forums = list(db.session.scalars(select(Forum)))
     raw = message.raw
     mail = parse(raw)  # once, for routing and deciding both
-    forum = route(raw, forums, mail)
+    forum = route(raw, forums, mail) or next(
+        (f for f in forums if f.id == message.forum_id), None)  # the mailbox's own forum
     if forum is None:
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []

@@ -119,14 +119,20 @@ class TokenSource:
         on_refresh_token: Callable[[str], None] | None = None,
         margin: float = 300.0,
         clock: Callable[[], float] = time.time,
+        load_refresh_token: Callable[[], str] | None = None,
     ) -> None:
-        """Check SETTINGS; ON_REFRESH_TOKEN must save each new refresh token it is given."""
+        """Check SETTINGS; ON_REFRESH_TOKEN must save each new refresh token it is given.
+
+        LOAD_REFRESH_TOKEN returns the latest saved one: another process sharing the
+        account may have rotated it since this source last did.
+        """
         self.settings = settings
         self.provider = get_provider(settings.provider)
         if not self.provider.uses_oauth:
             raise ValueError(f"provider {self.provider.name!r} logs in with a password")
         _check(settings, self.provider.flow)
         self._on_refresh_token = on_refresh_token
+        self._load_refresh_token = load_refresh_token
         self._refresh_token = settings.refresh_token
         self._margin = margin
         self._clock = clock
@@ -164,8 +170,24 @@ class TokenSource:
             if self._token is not None and now < self._renew_at:
                 return self._token
             with _translated(self.provider.name):
-                grant = self._fetch()
+                grant = self._fetch_latest()
             return self._accept(grant, now)
+
+    def _fetch_latest(self) -> _Grant:
+        """Fetch a token with the latest saved refresh token; once more if it moved meanwhile."""
+        if self._load_refresh_token is None or self.provider.flow in (
+                Flow.CLIENT_CREDENTIALS, Flow.SERVICE_ACCOUNT):
+            return self._fetch()
+        self._refresh_token = self._load_refresh_token() or self._refresh_token
+        try:
+            return self._fetch()
+        except TokenError as error:
+            # Another process may have spent ours between the load and the request.
+            latest = self._load_refresh_token()
+            if error.error != "invalid_grant" or not latest or latest == self._refresh_token:
+                raise
+            self._refresh_token = latest
+            return self._fetch()
 
     def forget(self) -> None:
         """Drop the cached access token, after a server said it has expired."""
