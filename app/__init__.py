@@ -98,6 +98,7 @@ def _register(app: Flask) -> None:
         archive,
         auth,
         dashboard,
+        mailaccount,
         mailbox,
         meetings,
         minutes,
@@ -107,7 +108,7 @@ def _register(app: Flask) -> None:
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp, plan,
-                   archive):
+                   archive, mailaccount):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)

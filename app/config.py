@@ -81,6 +81,11 @@ class Defaults:
     #: report leaves the original out. It needs plus addressing on the mailbox, and a
     #: server that lets the account send from it (Exchange Online does not): off.
     MAIL_VERP = False
+    #: Token requests go to Microsoft's and Google's own endpoints unless these say otherwise
+    #: (a national cloud's authority, a test identity provider and its CA).
+    OAUTH_AUTHORITY = None
+    OAUTH_TOKEN_URI = None
+    OAUTH_CA_BUNDLE = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, deferred, mapped_column, relationship
 
 from app.mail.accounts.providers import PASSWORD, get_provider
 from app.models.base import Base, UTCDateTime, utcnow
@@ -63,7 +63,7 @@ class MailAccount(Base):
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    forum: Mapped[Forum] = relationship()
+    forum: Mapped[Forum] = relationship(backref=backref("mail_account", uselist=False))
 
     @property
     def uses_oauth(self) -> bool:
