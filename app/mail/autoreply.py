@@ -24,8 +24,9 @@ _SUBJECT_RE = re.compile(
 _WEAK_SUBJECT_RE = re.compile(r"\baway\b|vacation|\bferie\b|on leave|abwesend|not in the office"
                               r"|thank you for your (?:e-?mail|message)|tak for din (?:e-?mail|"
                               r"henvendelse|mail)", re.IGNORECASE)
-_RECEIPT_SUBJECT_RE = re.compile(r"^\s*(?:læst|read|vist|ulæst|not read|gelesen|lu|leído|"
-                                 r"read receipt|læsekvittering|return receipt)\s*:", re.IGNORECASE)
+_RECEIPT_SUBJECT_RE = re.compile(r"^\s*(?:læst|read|vist|ulæst|ikke læst|not read|gelesen|"
+                                 r"nicht gelesen|lu|leído|read receipt|læsekvittering|"
+                                 r"return receipt)\s*:", re.IGNORECASE)
 # Only phrases no member would write in an answer: a false hit here hides an RSVP.
 _CHALLENGE_RE = re.compile(r"allowed list|approved senders list|verify (?:that )?you are (?:a )?"
                            r"human|challenge[- ]response|has been waitlisted|add yourself to my"

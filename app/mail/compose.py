@@ -139,7 +139,8 @@ def invitation_content(
     if method not in ("REQUEST", "PUBLISH"):
         raise ValueError(f"an invitation is a REQUEST or PUBLISH, not {method!r}")
     letter = letter or invitation_letter(forum, meeting, recipient, token, updated=updated)
-    ics = build_calendar(forum, meeting, recipient, method, letter.description, now)
+    ics = build_calendar(forum, meeting, recipient, method, letter.description, now,
+                         token=token)
     return InvitationContent(letter.lang, letter.subject, letter.text, letter.html, ics)
 
 
@@ -154,7 +155,7 @@ def compose_invitation(
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """Compose an invitation (or, with UPDATED, its change) with an iMIP calendar part."""
+    """Compose an invitation (or, with UPDATED, its change) with its iMIP calendar."""
     stamp = Stamp.make(forum, now, message_id)
     content = invitation_content(forum, meeting, recipient, token, method, updated=updated,
                                  now=stamp.now)
@@ -193,9 +194,8 @@ def compose_cancellation(
     if automatic:
         mark_automatic(msg)
     set_bodies(msg, *render_pair("cancellation", context))
-    ics = build_calendar(
-        forum, meeting, recipient, "CANCEL", reason or "", stamp.now, whole_meeting=not automatic
-    )
+    ics = build_calendar(forum, meeting, recipient, "CANCEL", reason or "", stamp.now,
+                         whole_meeting=not automatic, token=token)
     add_calendar(msg, ics, "CANCEL")
     return seal(msg, stamp, lang)
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from app.mail.dates import format_meeting_date_short, format_meeting_time, language_of
 from app.mail.messages import ForumInfo, MeetingInfo, RecipientInfo
+from app.mail.tokens import reply_address
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "emails"
 
@@ -134,6 +135,15 @@ def mark_automatic(msg: EmailMessage) -> None:
     msg["X-Auto-Response-Suppress"] = "All"
 
 
+def reply_to_token(msg: EmailMessage, forum: ForumInfo, token: str | None) -> None:
+    """Route replies to MSG to the invitation's token address, so they find their invitation."""
+    # A reply to a confirmation or a notice ("jeg kommer alligevel") is matched like an
+    # answer to the invitation; without the token it would need a proven sender.
+    if token:
+        address = reply_address(forum.sender_address, token)
+        msg["Reply-To"] = Address(one_line(forum.name), addr_spec=address)
+
+
 def thread_to(msg: EmailMessage, in_reply_to: str | None) -> None:
     """Thread MSG under the inbound message it answers, when there is one."""
     if in_reply_to:
@@ -155,12 +165,24 @@ def set_bodies(msg: EmailMessage, text: str, html: str) -> None:
     msg.add_alternative(html, subtype="html", charset="utf-8", cte=text_cte(html))
 
 
+#: The calendar attached as a file, for clients that ignore iMIP inside alternatives.
+CALENDAR_FILENAME = "invite.ics"
+
+
 def add_calendar(msg: EmailMessage, ics: str, method: str) -> None:
-    """Add the iMIP text/calendar alternative, its METHOD matching the VCALENDAR's."""
-    # base64 keeps the CRLFs and folding whitespace of iCalendar intact in transit.
+    """Add the iMIP calendar to MSG's bodies, and the same calendar as invite.ics."""
+    # The CalConnect iMIP layout, as Google sends it: multipart/mixed holding the
+    # alternatives (text, HTML, text/calendar with METHOD matching the VCALENDAR's)
+    # and an application/ics attachment. The attachment carries no method, so a
+    # client that reads both acts on the invitation once. base64 keeps the CRLFs
+    # and folding whitespace of iCalendar intact in transit.
     msg.add_alternative(
         ics, subtype="calendar", charset="utf-8", cte="base64", params={"method": method}
     )
+    # The attachment is the calendar part's own bytes, so the two copies cannot differ.
+    data = msg.get_payload()[-1].get_payload(decode=True)
+    msg.add_attachment(data, maintype="application", subtype="ics",
+                       filename=CALENDAR_FILENAME, params={"name": CALENDAR_FILENAME})
 
 
 def seal(msg: EmailMessage, stamp: Stamp, lang: str) -> EmailMessage:
@@ -220,6 +242,7 @@ _SUBJECTS: dict[str, tuple[str, str]] = {
     "agenda_receipt": ("Forslag modtaget: {item}", "Proposal received: {item}"),
     "agenda_rejected": ("Ikke optaget på dagsordenen: {item}", "Not on the agenda: {item}"),
     "address_bouncing": ("Mail kan ikke leveres til {name}", "Mail cannot be delivered to {name}"),
+    "mailbox_failing": ("Postkassen {address} virker ikke", "The mailbox {address} is failing"),
 }
 
 

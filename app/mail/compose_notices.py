@@ -2,7 +2,9 @@
 
 All of these are sent by the system in reaction to something (an answer, a
 proposal), so all are marked Auto-Submitted: auto-generated (RFC 3834) and
-ask Exchange to suppress out-of-office replies.
+ask Exchange to suppress out-of-office replies. Those a member may answer (the
+confirmation, the alternate notice) carry the invitation's token in Reply-To,
+like the invitation itself.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from app.mail.compose_base import (
     one_line,
     recipient_address,
     render_pair,
+    reply_to_token,
     seal,
     set_bodies,
     subject,
     thread_to,
 )
+from app.mail.dates import format_clock, format_meeting_date_short
 from app.mail.messages import Answer, ForumInfo, MeetingInfo, RecipientInfo
 
 _ANSWERS = ("accepted", "declined", "tentative")
@@ -52,14 +56,20 @@ def compose_alternate_called(
     member: RecipientInfo,
     alternate: RecipientInfo,
     *,
+    token: str | None = None,
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """Tell MEMBER that their alternate has been invited in their place."""
+    """Tell MEMBER that their alternate has been invited in their place.
+
+    TOKEN is the member's invitation token: the notice asks them to reply if they
+    can come after all, and the reply must find their invitation.
+    """
     lang, stamp = mail_language(forum, member), Stamp.make(forum, now, message_id)
     context = {**meeting_context(forum, meeting, lang), "member": member, "alternate": alternate}
     line = subject("alternate_called", lang, title=meeting.title, date=context["short_date"])
     msg = _notice(forum, recipient_address(member), line, "alternate_called", context, stamp)
+    reply_to_token(msg, forum, token)
     return seal(msg, stamp, lang)
 
 
@@ -96,11 +106,15 @@ def compose_rsvp_confirmation(
     answer: Answer,
     alternate_name: str | None = None,
     *,
+    token: str | None = None,
     in_reply_to: str | None = None,
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """Confirm that RECIPIENT's ANSWER is recorded, naming the alternate called in."""
+    """Confirm that RECIPIENT's ANSWER is recorded, naming the alternate called in.
+
+    TOKEN, the invitation's, routes a reply ("jeg kommer alligevel") to it.
+    """
     if answer not in _ANSWERS:
         raise ValueError(f"unknown answer {answer!r}")
     lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
@@ -112,6 +126,7 @@ def compose_rsvp_confirmation(
     }
     line = subject(f"rsvp_{answer}", lang, title=meeting.title, date=context["short_date"])
     msg = _notice(forum, recipient_address(recipient), line, "rsvp_confirmation", context, stamp)
+    reply_to_token(msg, forum, token)
     thread_to(msg, in_reply_to)
     return seal(msg, stamp, lang)
 
@@ -173,4 +188,25 @@ def compose_address_bouncing(
     context = {"lang": lang, "forum": forum, "person": person, "reason": reason}
     line = subject("address_bouncing", lang, name=one_line(person.name))
     return seal(_notice(forum, Address(addr_spec=secretary), line, "address_bouncing", context,
+                        stamp), stamp, lang)
+
+
+def compose_mailbox_failing(
+    forum: ForumInfo,
+    address: str,
+    error: str,
+    since: datetime,
+    secretary: str,
+    *,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell the secretary that the forum's own mailbox has failed for a while, and why."""
+    lang, stamp = mail_language(forum), Stamp.make(forum, now, message_id)
+    when = (f"{format_meeting_date_short(since, forum.timezone, lang)} "
+            f"{format_clock(since, forum.timezone, lang)}")
+    context = {"lang": lang, "forum": forum, "address": address, "error": error,
+               "since": when}
+    line = subject("mailbox_failing", lang, address=one_line(address))
+    return seal(_notice(forum, Address(addr_spec=secretary), line, "mailbox_failing", context,
                         stamp), stamp, lang)

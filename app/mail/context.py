@@ -42,3 +42,9 @@ class MailContext:
     sent_messages: Mapping[str, str] = field(default_factory=dict)
     #: Ledger id of any mail we sent -> its recipient, for per-message return paths.
     outbound_recipients: Mapping[int, str] = field(default_factory=dict)
+    #: Message-ID of any mail we sent -> its kind (invitation, reminder, confirmation,
+    #: alternate_called, ...): a reply to a notice that asked nothing is rarely an answer.
+    message_kinds: Mapping[str, str] = field(default_factory=dict)
+    #: Address of each person of the forum, lowercase -> their id: a token held by
+    #: another of them is not the invitee answering.
+    people: Mapping[str, int] = field(default_factory=dict)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Parameters, Timezone, vCalAddress
+from icalendar import Calendar, Event, Parameters, vCalAddress
 from icalendar.parser import Contentline
 
+from app.mail.itip_tz import vtimezone
 from app.mail.messages import ForumInfo, MeetingInfo, RecipientInfo
+from app.mail.tokens import reply_address
 
 PRODID = "-//Forumpost//Samarbejdsforum//DA"
 METHODS = ("REQUEST", "PUBLISH", "CANCEL")
@@ -20,26 +22,17 @@ METHODS = ("REQUEST", "PUBLISH", "CANCEL")
 _ROLES = {"member": "REQ-PARTICIPANT", "alternate": "REQ-PARTICIPANT", "guest": "OPT-PARTICIPANT"}
 
 
-@lru_cache(maxsize=32)
-def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """Return the VTIMEZONE for TZID valid from FIRST_YEAR through LAST_YEAR."""
-    # A window of a few years keeps the component to a dozen lines instead of
-    # the RDATE list icalendar's 1970-2038 default produces; it is cached
-    # because computing it walks the zone's transitions (milliseconds each).
-    # Calendars share the returned component, so nothing may modify it.
-    return Timezone.from_tzid(
-        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-    )
-
-
 def _one_line(value: str) -> str:
     """Return VALUE on one line: a calendar shows CN as a single-line name."""
     return " ".join(value.split())
 
 
-def organizer(forum: ForumInfo) -> vCalAddress:
-    """Return the ORGANIZER: the forum's sending address, named after the forum."""
-    return vCalAddress.new(forum.sender_address, cn=_one_line(forum.name))
+def organizer(forum: ForumInfo, token: str | None = None) -> vCalAddress:
+    """Return the ORGANIZER: the forum's address with TOKEN as sub-address, named after it."""
+    # Calendar clients send their REPLY to the ORGANIZER, not to Reply-To (RFC 6047
+    # 2.3); the token there matches the answer to its invitation from any address.
+    address = reply_address(forum.sender_address, token) if token else forum.sender_address
+    return vCalAddress.new(address, cn=_one_line(forum.name))
 
 
 def attendee(recipient: RecipientInfo, method: str) -> vCalAddress:
@@ -74,8 +67,10 @@ def build_event(
     description: str,
     now: datetime,
     whole_meeting: bool = True,
+    *,
+    token: str | None = None,
 ) -> Event:
-    """Return the VEVENT of MEETING as sent to RECIPIENT."""
+    """Return the VEVENT of MEETING as sent to RECIPIENT, organised at TOKEN's address."""
     zone = ZoneInfo(forum.timezone)
     # PUBLISH carries no attendees (RFC 5546 3.2.1); the others name exactly this recipient.
     attendees = [] if method == "PUBLISH" else [attendee(recipient, method)]
@@ -88,7 +83,7 @@ def build_event(
         summary=meeting.title,
         location=meeting.location,
         description=description or None,  # no empty DESCRIPTION line
-        organizer=organizer(forum),
+        organizer=organizer(forum, token),
         attendees=attendees,
         status=_status(meeting, method, whole_meeting),
     )
@@ -102,25 +97,36 @@ def build_calendar(
     description: str,
     now: datetime,
     whole_meeting: bool = True,
+    *,
+    token: str | None = None,
 ) -> str:
-    """Return the iCalendar text of MEETING for RECIPIENT with METHOD."""
+    """Return the iCalendar text of MEETING for RECIPIENT with METHOD.
+
+    TOKEN, the invitation's reply token, goes into the ORGANIZER address.
+    """
     if method not in METHODS:
         raise ValueError(f"unsupported iTIP method {method!r}")
     if method == "PUBLISH":
-        return _render(forum, meeting, recipient, method, description, now, whole_meeting)
-    # Sending to a whole forum serialises the same calendar for everyone but two
-    # lines: render it once per meeting, then put each recipient's ATTENDEE and
-    # DESCRIPTION (which carries their answer link) in. Only the role shapes the
-    # ATTENDEE line besides name and address.
+        return _render(forum, meeting, recipient, method, description, now, whole_meeting,
+                       token)
+    # Sending to a whole forum serialises the same calendar for everyone but three
+    # lines: render it once per meeting, then put each recipient's ORGANIZER (their
+    # token), ATTENDEE and DESCRIPTION (their answer link) in. Only the role shapes
+    # the ATTENDEE line besides name and address.
     stand_in = replace(_STAND_IN, role=recipient.role)
     second = now.replace(microsecond=0)  # DTSTAMP is written to the second anyway
     try:
         template = _template(forum, meeting, stand_in, method,
-                             _DESCRIPTION if description else "", second, whole_meeting)
-    except TypeError:  # unhashable input (e.g. an agenda list): render directly
-        return _render(forum, meeting, recipient, method, description, now, whole_meeting)
-    own, placeholder = _attendee_text(recipient, method), _stand_in_text(stand_in, method)
-    calendar = template.replace(placeholder, own, 1)
+                             _DESCRIPTION if description else "", second, whole_meeting,
+                             _TOKEN if token else None)
+        calendar = _swap(template, _stand_in_text(stand_in, method),
+                         _attendee_text(recipient, method))
+        if token:
+            calendar = _swap(calendar, _organizer_text(forum, _TOKEN),
+                             _organizer_text(forum, token))
+    except (TypeError, KeyError):  # unhashable input (an agenda list), or a line not found
+        return _render(forum, meeting, recipient, method, description, now, whole_meeting,
+                       token)
     if description:
         calendar = calendar.replace(_DESCRIPTION_LINE, _content_line("description", description),
                                     1)
@@ -130,18 +136,34 @@ def build_calendar(
 _STAND_IN = RecipientInfo(name="Forumpost Attendee", email="attendee@forumpost.invalid")
 _DESCRIPTION = "forumpost-description-placeholder"
 _DESCRIPTION_LINE = f"DESCRIPTION:{_DESCRIPTION}\r\n"
+_TOKEN = "forumpost-token-placeholder"
 
 
 @lru_cache(maxsize=64)
-def _template(forum, meeting, stand_in, method, description, now, whole_meeting) -> str:
-    """Return the calendar rendered for the stand-in attendee and description."""
-    return _render(forum, meeting, stand_in, method, description, now, whole_meeting)
+def _template(forum, meeting, stand_in, method, description, now, whole_meeting,
+              token) -> str:
+    """Return the calendar rendered for the stand-in attendee, description and token."""
+    return _render(forum, meeting, stand_in, method, description, now, whole_meeting, token)
 
 
 @lru_cache(maxsize=16)
 def _stand_in_text(stand_in: RecipientInfo, method: str) -> str:
     """Return the stand-in's ATTENDEE line, which every template of its role carries."""
     return _attendee_text(stand_in, method)
+
+
+def _swap(calendar: str, stand_in: str, own: str) -> str:
+    """Return CALENDAR with the stand-in's line replaced by OWN; KeyError when it is absent."""
+    # Never send a calendar that still names the stand-in: render it whole instead.
+    if stand_in not in calendar:
+        raise KeyError(stand_in)
+    return calendar.replace(stand_in, own, 1)
+
+
+@lru_cache(maxsize=64)  # the stand-in's line is asked for once per copy
+def _organizer_text(forum: ForumInfo, token: str) -> str:
+    """Return the folded ORGANIZER content line for TOKEN exactly as icalendar writes it."""
+    return _content_line("organizer", organizer(forum, token))
 
 
 def _attendee_text(recipient: RecipientInfo, method: str) -> str:
@@ -163,6 +185,7 @@ def _render(
     description: str,
     now: datetime,
     whole_meeting: bool,
+    token: str | None,
 ) -> str:
     """Return the iCalendar text of MEETING for RECIPIENT, built whole."""
     # Calendar() rather than Calendar.new(): the latter adds a random UID to
@@ -174,7 +197,8 @@ def _render(
     calendar.add("METHOD", method)
     zone = ZoneInfo(forum.timezone)
     first, last = meeting.start.astimezone(zone).year, meeting.end.astimezone(zone).year
-    calendar.add_component(vtimezone(forum.timezone, first, last + 1))
-    event = build_event(forum, meeting, recipient, method, description, now, whole_meeting)
+    calendar.add_component(vtimezone(forum.timezone, first, last))
+    event = build_event(forum, meeting, recipient, method, description, now, whole_meeting,
+                        token=token)
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")

@@ -7,7 +7,9 @@ milliseconds a message), not in what the message says. So the MIME skeleton
 (headers, part headers, boundaries) is composed once by compose_invitation()
 itself, per language and body encoding; each copy then gets its own headers
 and bodies. The texts come from a form letter per kind of recipient
-(form_letter.py); the stdlib encoder set_content() uses encodes them. A reader sees exactly what
+(form_letter.py); the calendar, whose ORGANIZER, ATTENDEE and DESCRIPTION are the
+recipient's own, from build_calendar(); it goes in twice, inline and as invite.ics.
+The stdlib encoder set_content() uses encodes them. A reader sees exactly what
 compose_invitation() would have written (tests/compose/test_merge.py).
 """
 
@@ -36,7 +38,8 @@ from app.mail.tokens import reply_address
 _POLICY = policy.SMTP
 _LINE_LIMIT = 78  # the policy's max_line_length: longer header lines get folded
 _BODY = "forumpost-merge-body-{}"
-_BODIES = 3  # text/plain, text/html, text/calendar, in this order
+# text/plain, text/html, text/calendar, then the calendar again as invite.ics.
+_BODIES = 4
 # Headers each copy writes for itself; the rest are the same in every invitation.
 _OWN_HEADERS = {"Message-ID": "message_id", "Date": "date", "From": "from", "To": "to",
                 "Subject": "subject", "Reply-To": "reply_to"}
@@ -89,6 +92,8 @@ class InvitationMerge:
         ctes = (text_cte(content.text), text_cte(content.html), "base64")
         for index, (body, cte) in enumerate(zip(bodies, ctes, strict=True)):
             fields[f"body{index}"] = _encode(body, cte)
+        # The attachment holds the calendar part's bytes, so it encodes the same.
+        fields["body3"] = fields["body2"]
         skeleton = _SKELETONS.get((content.lang, ctes))
         if skeleton is None:
             msg = compose_invitation(self.forum, meeting, recipient, token, updated=updated,

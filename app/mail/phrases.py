@@ -19,6 +19,8 @@ _GO_EN = r"(?:accept|make it|make the meeting|make this|attend|come|join|be ther
          r"participate|go|be joining|be coming|be attending|make)"
 _NEG_DA_VERB = r"(?:kan|kommer|deltager|når|vil|skal|bliver|møder|får)"
 _FILL_DA = r"(?:desværre|desvaerre|altså|jo|dog|nu|så|alligevel|heller|bare|derfor|jeg|i|da|det)"
+# A word between the parts of a yes, but never a negation: "I'm not in town" is no "I'm in".
+_W = r"(?:(?!(?:not|ikke|never|aldrig)\b)\w+ )"
 _GO_DA = r"(?:komme|deltage|deltager|kommer|nå det|nå|være med|være der|være til stede|møde op)"
 
 PHRASES: tuple[tuple[str | None, str, str], ...] = (
@@ -83,13 +85,13 @@ PHRASES: tuple[tuple[str | None, str, str], ...] = (
     (D, S, r"\bunfortunately,? no\b|\b(?:i'?m|am) out\b|\bcount me out\b"),
     # Accepted.
     (A, S, r"\bja(?: tak)?\b|\bjep\w*\b|\bjo tak\b"),
-    (A, S, r"\bjeg (?:\w+ )?(?:kommer|deltager|møder op|er med|er der)\b"),
-    (A, S, r"\b(?:kommer|deltager|deltage|møder op|med) (?:\w+ )?"
+    (A, S, rf"\bjeg {_W}?(?:kommer|deltager|møder op|er med|er der)\b"),
+    (A, S, rf"\b(?:kommer|deltager|deltage|møder op|med) {_W}?"
            r"(?:gerne|selvfølgelig|naturligvis)\b"),
-    (A, S, r"\b(?:kan|vil) (?:\w+ )?(?:godt|gerne|sagtens) (?:\w+ )?"
+    (A, S, rf"\b(?:kan|vil) {_W}?(?:godt|gerne|sagtens) {_W}?"
            r"(?:komme|deltage|være med|nå)\b"),
-    (A, S, r"\bjeg kan (?:\w+ ){0,2}(?:komme|deltage|være med|godt)\b|\bdet kan jeg godt\b"),
-    (A, S, r"\b(?:tæl|regn|skriv) (?:\w+ )?(?:mig|os) (?:med|ind|på)\b|\btilmeld\w*\b"),
+    (A, S, rf"\bjeg kan {_W}{{0,2}}(?:komme|deltage|være med|godt)\b|\bdet kan jeg godt\b"),
+    (A, S, rf"\b(?:tæl|regn|skriv) {_W}?(?:mig|os) (?:med|ind|på)\b|\btilmeld\w*\b"),
     (A, S, r"\bregn (?:bare )?med (?:mig|os)\b|\bregner med at (?:komme|deltage|være)\b"),
     (A, S, r"\bskal nok (?:komme|deltage|være der)\b|\bdeltagelse bekræftet\b"),
     (A, S, r"\bplan(?:ning)? to (?:attend|come|be there|join)\b"),
@@ -97,9 +99,9 @@ PHRASES: tuple[tuple[str | None, str, str], ...] = (
            r"tilmelding|fremmøde)\b|(?:^|[|,]) ?bekræftet\b"),
     (A, S, r"\baccepter\w*\b|\bdet vil jeg (?:meget )?gerne\b"),
     (A, S, r"\b(?:kommer|deltager)\b"),
-    (A, S, r"\b(?:i'?ll|i will|will|i shall|i can|i am going to|i'?m going to) (?:\w+ )?"
+    (A, S, rf"\b(?:i'?ll|i will|will|i shall|i can|i am going to|i'?m going to) {_W}?"
            r"(?:be there|attend|come|join|make it|be attending|be joining|be present)\b"),
-    (A, S, r"\b(?:i'?m|i am|we'?re|we are) (?:\w+ )?(?:coming|attending|joining|in)\b"),
+    (A, S, rf"\b(?:i'?m|i am|we'?re|we are) {_W}?(?:coming|attending|joining|in)\b"),
     (A, S, r"\bcount (?:me|us) in\b|\bsign me up\b|\bi accept\b|\baccept\w*\b"),
     (A, S, r"\b(?:happy|glad|delighted|pleased) to (?:attend|join|come|be there|participate)\b"),
     (A, S, r"\b(?:would|'d) (?:love|like|be happy|be glad|be delighted|be pleased) to "

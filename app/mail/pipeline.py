@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import rules
+from . import rules, rules_noise
 from .context import MailContext
 from .decision import Decision
 from .parse import Mail, parse
@@ -14,13 +14,17 @@ Rule = Callable[[Mail, MailContext], Decision | None]
 # The chain, in order; the first rule that returns a Decision wins.
 # Calendar replies come before noise because Google Calendar marks its
 # replies Auto-Submitted; bounces come before auto-replies because Postfix
-# and Exim mark theirs so too; the agenda address wins over RSVP wording.
+# and Exim mark theirs so too; the agenda address wins over RSVP wording; and
+# client and absence notices, which no header gives away, are told apart
+# before the wording of answers is read.
 CHAIN: tuple[tuple[str, Rule], ...] = (
     ("calendar-reply", rules.calendar_reply),
     ("bounce", rules.bounce),
     ("auto-reply", rules.auto_reply),
+    ("client-notice", rules_noise.client_notice),
     ("agenda-item", rules.agenda_item),
     ("foreign-calendar", rules.foreign_calendar),
+    ("absence", rules_noise.absence),
     ("plain-reply", rules.plain_reply),
     ("fallback", rules.fallback),
 )

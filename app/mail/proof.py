@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .authresults import check_sender
 from .bounce import BounceFacts
-from .context import MailContext
+from .context import InvitationRef, MailContext
 from .decision import Decision
 from .parse import Mail
 from .tokens import read_bounce_tag, split_subaddress
@@ -21,8 +21,10 @@ def require_proof(decision: Decision, mail: Mail, ctx: MailContext) -> Decision:
     write a member's address in From. Only our receiving server's verdict proves it.
     """
     invitation = ctx.invitations.get(decision.invitation_id or 0)
-    if decision.matched_by == "token" or invitation is None:
-        return decision  # a token is proof; no invitation means review already
+    if invitation is None:
+        return decision  # no invitation means review already
+    if decision.matched_by == "token":
+        return _token_holder(decision, mail, ctx, invitation)
     if mail.sender != invitation.email:
         return decision.review(f"sender not proven: {mail.sender or 'no sender'} is not "
                                f"the invited {invitation.email}")
@@ -31,6 +33,23 @@ def require_proof(decision: Decision, mail: Mail, ctx: MailContext) -> Decision:
         return decision.review(f"sender not proven: {check.reason}")
     decision.reasons.append(f"sender proven: {check.reason}")
     return decision
+
+
+def _token_holder(decision: Decision, mail: Mail, ctx: MailContext,
+                  invitation: InvitationRef) -> Decision:
+    """Accept the token as proof, unless another known person of the forum holds it.
+
+    An unknown address with the token is the invitee's private one, as before. A
+    colleague's own address is someone else: an invitation forwarded or redirected
+    to them ("jeg kommer i stedet") is no answer from the invitee.
+    """
+    if not mail.sender or mail.sender == invitation.email:
+        return decision
+    holder = ctx.people.get(mail.sender)
+    if holder is None or holder == ctx.people.get(invitation.email):
+        return decision
+    return decision.review(f"sender {mail.sender} is another member of the forum; "
+                           f"the token is {invitation.email}'s invitation")
 
 
 def prove_bounce(decision: Decision, mail: Mail, facts: BounceFacts, referenced: list[str],

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from .agenda import agenda_draft
 from .autoreply import auto_reply_reasons, is_challenge
-from .body import mail_text
 from .bounce import header_text, read_bounce
 from .context import InvitationRef, MailContext
 from .decision import Decision
+from .followup import Judgement, judge, replied_kind
 from .itip import PARTSTATS, Attendee, CalendarObject, calendar_objects
 from .matching import Match, by_reference, by_token, match_invitation
 from .parse import Mail, message_ids
 from .proof import prove_bounce, require_proof
-from .quotes import own_words
 from .wording import asks_question, read_answer
+from .words import absence_in, own_text
 
 _ANSWER_METHODS = ("REPLY", "COUNTER", "REFRESH")
 _MAX_COMMENT = 2000
@@ -123,7 +123,7 @@ def _calendar_comment(mail: Mail, obj: CalendarObject) -> str:
     """Return the iTIP COMMENT, else what the person typed above the notice."""
     if obj.comment:
         return obj.comment[:_MAX_COMMENT]
-    words = own_words(mail_text(mail))
+    words = own_text(mail)
     boilerplate = ("invitation", "invitationen", "has accepted", "has declined",
                    "har accepteret", "har afvist", "google calendar", "ical")
     return "" if any(b in words.lower() for b in boilerplate) else words[:_MAX_COMMENT]
@@ -147,16 +147,20 @@ def bounce(mail: Mail, ctx: MailContext) -> Decision | None:
     return prove_bounce(decision, mail, facts, list(dict.fromkeys(referenced)), ctx)
 
 
+def link(decision: Decision, mail: Mail, ctx: MailContext) -> Decision:
+    """Name in DECISION the invitation MAIL's token or reference points to, for the record."""
+    match = by_token(mail, ctx) or by_reference(mail, ctx)
+    if match is not None and match.invitation_id is not None:
+        decision.invitation_id, decision.matched_by = match.invitation_id, match.matched_by
+    return decision
+
+
 def auto_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     """Decide auto-replies, read receipts, list mail and loops as noise."""
     reasons = auto_reply_reasons(mail, ctx)
     if not reasons:
         return None
-    decision = start(mail, "auto_reply", *reasons)
-    match = by_token(mail, ctx) or by_reference(mail, ctx)
-    if match is not None and match.invitation_id is not None:  # link it, for the record
-        decision.invitation_id, decision.matched_by = match.invitation_id, match.matched_by
-    return decision
+    return link(start(mail, "auto_reply", *reasons), mail, ctx)
 
 
 def agenda_item(mail: Mail, ctx: MailContext) -> Decision | None:
@@ -187,21 +191,42 @@ def plain_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     if not mail.addressed_to(ctx.sender_address) and by_reference(mail, ctx) is None:
         return None
     match = match_invitation(mail, ctx)
-    words = own_words(mail_text(mail))
+    words = own_text(mail)
     verdict = read_answer(words, mail.subject)
+    invitation, replied = match.invitation(ctx), replied_kind(mail, ctx)
+    judgement = judge(verdict, replied[1] if replied else None,
+                      invitation.status if invitation else None, words)
+    forged = match.token_seen and match.invitation_id is None  # shown to a person, always
+    if judgement.action == "acknowledgement" and not (forged or asks_question(words)):
+        return link(start(mail, "auto_reply", *judgement.reasons), mail, ctx)
     replying = match.token_seen or match.matched_by in ("token", "in-reply-to")
     if not replying and verdict.answer is None:
         decision = start(mail, "unknown", "mail to the secretariat with no answer in it")
         return decision.review("no invitation is named and no answer is given")
     decision = apply_match(start(mail, "rsvp", *verdict.reasons), match, ctx)
     decision.via, decision.rsvp, decision.comment = "mail", verdict.answer, words[:_MAX_COMMENT]
-    if verdict.review:
+    _weigh(decision, verdict.review, judgement, mail, words)
+    return require_proof(decision, mail, ctx)
+
+
+def _weigh(decision: Decision, unsure: bool, judgement: Judgement, mail: Mail,
+           words: str) -> None:
+    """Add to DECISION every doubt about the answer it read from WORDS."""
+    if unsure:
         decision.needs_review = True
+    for reason in judgement.reasons:
+        if judgement.action == "review":
+            decision.review(reason)
+        else:
+            decision.reasons.append(reason)
+    found = absence_in(mail)
+    if found is not None:
+        shown = ", ".join(f"'{p}'" for p in found.phrases[:3])
+        decision.review(f"absence notice ({shown}) with an answer in it: a person confirms")
     if asks_question(words):
         decision.review("contains a question")
     if mail.broken_structure():
         decision.review("malformed MIME: text read as well as we could")
-    return require_proof(decision, mail, ctx)
 
 
 def fallback(mail: Mail, ctx: MailContext) -> Decision | None:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .negation import Span, doubt
 from .phrases import PHRASES
 
 _DANISH = {"æ": "(?:æ|ae)", "ø": "(?:ø|oe)", "å": "(?:å|aa)"}
@@ -38,6 +39,8 @@ class Hit:
     strong: bool
     phrase: str
     sentence: int
+    start: int = 0  # where the phrase lies in the normalised text
+    end: int = 0
 
 
 @dataclass
@@ -75,7 +78,13 @@ def _join_wrapped_lines(text: str) -> str:
 
 def find_hits(text: str) -> list[Hit]:
     """Return the signal phrases in TEXT, specific rows masking general ones."""
+    return scan(text)[1]
+
+
+def scan(text: str) -> tuple[str, list[Hit]]:
+    """Return TEXT normalised, with its non-signal phrases blanked, and its signal phrases."""
     norm = normalize(text)
+    quiet = norm
     hits: list[Hit] = []
     for answer, strength, pattern in _COMPILED:
         matches = list(pattern.finditer(norm))
@@ -85,9 +94,11 @@ def find_hits(text: str) -> list[Hit]:
             phrase = match.group(0).strip(" |,")
             if answer and phrase:
                 hits.append(Hit(answer, strength == "strong", phrase,
-                                norm.count("|", 0, match.start())))
+                                norm.count("|", 0, match.start()), match.start(), match.end()))
+            elif not answer:  # "ikke noget problem": its negation negates no answer
+                quiet = quiet[:match.start()] + "#" * len(match.group(0)) + quiet[match.end():]
         norm = pattern.sub(lambda m: "#" * len(m.group(0)), norm)
-    return hits
+    return quiet, hits
 
 
 def resolve(hits: list[Hit], source: str = "body") -> Verdict:
@@ -115,8 +126,17 @@ def _hedged(hits: list[Hit]) -> bool:
 
 
 def classify(text: str, source: str = "body") -> Verdict:
-    """Read the answer in TEXT (the person's own words, quotes removed)."""
-    return resolve(find_hits(text), source)
+    """Read the answer in TEXT (the person's own words, quotes removed).
+
+    Negations the phrase rows cannot resolve (two in a sentence, or one that
+    governs the answer from another clause: see negation.py) go to a person with
+    the reason "double negation", whatever the rows say.
+    """
+    quiet, hits = scan(text)
+    unsure = doubt(quiet, [Span(h.answer, h.phrase, h.start, h.end) for h in hits])
+    if unsure:
+        return Verdict(review=True, hits=hits, reasons=[unsure])
+    return resolve(hits, source)
 
 
 def classify_subject(subject: str) -> Verdict:

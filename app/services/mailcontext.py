@@ -55,6 +55,12 @@ _SENT_BY_MESSAGE_ID = select(OutboundMessage.recipient).where(
     OutboundMessage.message_id == bindparam("key"),
     OutboundMessage.forum_id == bindparam("forum_id"),
 )
+_KIND_BY_MESSAGE_ID = select(OutboundMessage.kind).where(
+    OutboundMessage.message_id == bindparam("key"),
+    OutboundMessage.forum_id == bindparam("forum_id"),
+)
+_PERSON_BY_EMAIL = select(Person.id).where(
+    Person.email == bindparam("email"), Person.forum_id == bindparam("forum_id"))
 _SENT_BY_ID = select(OutboundMessage.recipient).where(
     OutboundMessage.id == bindparam("key"),
     OutboundMessage.forum_id == bindparam("forum_id"),
@@ -106,6 +112,24 @@ class RecipientsByMessageId(_Lookup):
         found = db.session.scalar(_SENT_BY_MESSAGE_ID, {"key": str(key).strip("<>"),
                                                         "forum_id": self.forum_id})
         return found.lower() if found else None
+
+
+class KindsByMessageId(_Lookup):
+    """Outbound Message-ID -> what kind of mail it was (invitation, confirmation, ...)."""
+
+    def lookup(self, key):
+        """Return the kind of the outbound message KEY."""
+        return db.session.scalar(_KIND_BY_MESSAGE_ID, {"key": str(key).strip("<>"),
+                                                       "forum_id": self.forum_id})
+
+
+class PeopleByEmail(_Lookup):
+    """Address of a person of the forum -> their id."""
+
+    def lookup(self, key):
+        """Return the id of the forum's person whose address is KEY."""
+        return db.session.scalar(_PERSON_BY_EMAIL, {"email": str(key).strip().lower(),
+                                                    "forum_id": self.forum_id})
 
 
 class RecipientsByOutboundId(_Lookup):
@@ -169,4 +193,6 @@ def context_for(forum: Forum, all_forums: list[Forum] | None = None) -> MailCont
         trusted_authserv_ids=trusted_authserv_ids(),
         sent_messages=RecipientsByMessageId(forum.id),
         outbound_recipients=RecipientsByOutboundId(forum.id),
+        message_kinds=KindsByMessageId(forum.id),
+        people=PeopleByEmail(forum.id),
     )

@@ -115,7 +115,8 @@ def alternate_called(member: Invitation, alternate: Invitation, round_: int = 0)
         return None
     message = compose_notices.compose_alternate_called(
         forum_info(member.meeting.forum), meeting_info(member.meeting),
-        recipient_info(member.person, member), recipient_info(alternate.person, alternate))
+        recipient_info(member.person, member), recipient_info(alternate.person, alternate),
+        token=member.reply_token)
     return _queue(member, key, message, "alternate_called")
 
 
@@ -151,7 +152,8 @@ def confirmation(inv: Invitation, alternate_name: str | None, stamp: str = ""):
         return None
     message = compose_notices.compose_rsvp_confirmation(
         forum_info(inv.meeting.forum), meeting_info(inv.meeting),
-        recipient_info(inv.person, inv), inv.status.value, alternate_name)
+        recipient_info(inv.person, inv), inv.status.value, alternate_name,
+        token=inv.reply_token)
     return _queue(inv, key, message, "confirmation")
 
 

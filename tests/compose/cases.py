@@ -126,10 +126,10 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
     "minutes_da": lambda: c.compose_minutes(FORUM, MEETING, MINUTES, MEMBER, **STAMP),
     "minutes_en": lambda: c.compose_minutes(FORUM, MEETING, MINUTES, MEMBER_EN, **STAMP),
     "alternate_called_da": lambda: c.compose_alternate_called(
-        FORUM, MEETING, MEMBER, ALTERNATE, **STAMP
+        FORUM, MEETING, MEMBER, ALTERNATE, token=TOKEN, **STAMP
     ),
     "alternate_called_en": lambda: c.compose_alternate_called(
-        FORUM, MEETING, MEMBER_EN, ALTERNATE, **STAMP
+        FORUM, MEETING, MEMBER_EN, ALTERNATE, token=TOKEN, **STAMP
     ),
     "seat_unrepresented_da": lambda: c.compose_seat_unrepresented(
         FORUM, MEETING, "FOA", MEMBER, ALTERNATE, **STAMP
@@ -138,25 +138,25 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
         FORUM_EN, MEETING, "FOA", MEMBER, None, **STAMP
     ),
     "rsvp_accepted_da": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER, "accepted", **STAMP
+        FORUM, MEETING, MEMBER, "accepted", token=TOKEN, **STAMP
     ),
     "rsvp_accepted_en": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER_EN, "accepted", **STAMP
+        FORUM, MEETING, MEMBER_EN, "accepted", token=TOKEN, **STAMP
     ),
     "rsvp_declined_alternate_da": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER, "declined", "Jens Hansen", **STAMP
+        FORUM, MEETING, MEMBER, "declined", "Jens Hansen", token=TOKEN, **STAMP
     ),
     "rsvp_declined_alternate_en": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER_EN, "declined", "Jens Hansen", **STAMP
+        FORUM, MEETING, MEMBER_EN, "declined", "Jens Hansen", token=TOKEN, **STAMP
     ),
     "rsvp_declined_da": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER, "declined", **STAMP
+        FORUM, MEETING, MEMBER, "declined", token=TOKEN, **STAMP
     ),
     "rsvp_tentative_da": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER, "tentative", **STAMP
+        FORUM, MEETING, MEMBER, "tentative", token=TOKEN, **STAMP
     ),
     "rsvp_tentative_en": lambda: c.compose_rsvp_confirmation(
-        FORUM, MEETING, MEMBER_EN, "tentative", **STAMP
+        FORUM, MEETING, MEMBER_EN, "tentative", token=TOKEN, **STAMP
     ),
     "agenda_receipt_da": lambda: c.compose_agenda_receipt(
         FORUM, "Trivselsmåling 2027", MEMBER, **STAMP

@@ -6,22 +6,27 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.mail.compose import compose_cancellation, compose_invitation
-from app.mail.itip_out import vtimezone
+from app.mail.itip_tz import vtimezone
+from app.mail.tokens import make_token, read_token, split_subaddress
 from tests.compose.cases import (
     ALTERNATE,
     CASES,
     FORUM,
     GUEST,
+    INVITATION_ID,
     MEETING,
     MEMBER,
     MOVED,
     NOW,
     RELEASED,
+    SECRET,
     TOKEN,
 )
-from tests.compose.helpers import calendar_of, event_of
+from tests.compose.helpers import calendar_of, event_of, reparse
 
 CALENDAR_CASES = sorted(n for n in CASES if n.startswith(("invitation", "cancellation")))
 
@@ -93,7 +98,7 @@ def test_event_properties() -> None:
     assert event["SUMMARY"] == MEETING.title
     assert event["LOCATION"] == MEETING.location
     assert event["DTSTAMP"].dt == NOW
-    assert str(event["ORGANIZER"]) == f"mailto:{FORUM.sender_address}"
+    assert str(event["ORGANIZER"]) == f"mailto:sekretariat+{TOKEN}@samarbejdsforum.test"
     assert event["ORGANIZER"].params["CN"] == FORUM.name
     assert "2. Budget 2027" in event["DESCRIPTION"]
     assert f"https://forumpost.test/r/{TOKEN}" in event["DESCRIPTION"]
@@ -174,7 +179,49 @@ def test_vtimezone_covers_a_meeting_in_a_later_year() -> None:
     (event,) = calendar.walk("VEVENT")
     assert event["DTSTART"].to_ical() == b"20310330T160000"
     # Read the offset from the VTIMEZONE we sent, not from the local zoneinfo.
-    sent_zone = calendar.walk("VTIMEZONE")[0].to_tz()
+    sent_zone = calendar.walk("VTIMEZONE")[0].to_tz(lookup_tzid=False)
     local = datetime(2031, 3, 30, 16, tzinfo=sent_zone)
     assert local.utcoffset() == timedelta(hours=2)
     assert local.astimezone(UTC) == start
+
+
+@pytest.mark.parametrize("name", CALENDAR_CASES)
+def test_organizer_carries_the_invitations_token(name: str) -> None:
+    # Calendar clients answer the ORGANIZER (RFC 6047 2.3), so its sub-address
+    # matches the answer like the Reply-To does; CANCEL and updates alike.
+    msg = CASES[name]()
+    organizer = event_of(msg)["ORGANIZER"]
+    base, token = split_subaddress(str(organizer).removeprefix("mailto:"))
+    assert base == FORUM.sender_address
+    assert read_token(token, SECRET) == INVITATION_ID
+    assert organizer.params["CN"] == FORUM.name
+    reply_to = reparse(msg)["Reply-To"].addresses[0].addr_spec
+    assert str(organizer) == f"mailto:{reply_to}"
+
+
+def test_organizer_without_a_token_is_the_plain_address() -> None:
+    from app.mail.itip_out import organizer
+
+    assert str(organizer(FORUM)) == f"mailto:{FORUM.sender_address}"
+    assert str(organizer(FORUM, "")) == f"mailto:{FORUM.sender_address}"
+
+
+_NAMES = st.text(alphabet=st.sampled_from("abcæøå ABC-,;:\"'\\"), min_size=1, max_size=80)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(forum_name=_NAMES.filter(str.strip), name=_NAMES.filter(str.strip),
+       number=st.integers(min_value=0, max_value=36**12),
+       role=st.sampled_from(["member", "alternate", "guest"]),
+       method=st.sampled_from(["REQUEST", "CANCEL"]), description=st.sampled_from(["", "Svar"]))
+def test_each_recipients_calendar_is_the_one_built_whole(forum_name, name, number, role, method,
+                                                         description) -> None:
+    # build_calendar() swaps ORGANIZER, ATTENDEE and DESCRIPTION into a shared
+    # render; wherever the lines fold, the result is what icalendar writes whole.
+    from app.mail.itip_out import _render, build_calendar
+
+    forum = replace(FORUM, name=forum_name)
+    person = replace(MEMBER, name=name, role=role)
+    token = make_token(number, SECRET)
+    swapped = build_calendar(forum, MOVED, person, method, description, NOW, token=token)
+    assert swapped == _render(forum, MOVED, person, method, description, NOW, True, token)

@@ -162,3 +162,23 @@ def test_a_form_letter_fills_in_escaped_html_and_plain_text() -> None:
     letter = form.fill(form_letter.Fields.of(person, TOKEN))
     assert "Anne & <Bo>" in letter.text and "Anne &amp; &lt;Bo&gt;" in letter.html
     assert TOKEN in letter.description
+
+
+def test_each_copys_calendars_are_organised_at_its_own_token() -> None:
+    # ORGANIZER is per recipient like ATTENDEE: a REPLY to it finds that invitation.
+    import icalendar
+
+    from app.mail.tokens import read_token, split_subaddress
+
+    merge = InvitationMerge(FORUM, NOW)
+    for number in (1, 36**5, 36**12):
+        token = make_token(number, SECRET)
+        merged = merge.invitation(MEETING, MEMBER, token, message_id=MSGID)
+        msg = email.message_from_bytes(merged.raw, policy=policy.default)
+        calendars = [p.get_payload(decode=True) for p in msg.walk()
+                     if p.get_content_type() in ("text/calendar", "application/ics")]
+        assert len(calendars) == 2 and calendars[0] == calendars[1]
+        (event,) = icalendar.Calendar.from_ical(calendars[0]).walk("VEVENT")
+        base, tag = split_subaddress(str(event["ORGANIZER"]).removeprefix("mailto:"))
+        assert (base, read_token(tag, SECRET)) == (FORUM.sender_address, number)
+        assert merged.raw == _composed(FORUM, MEETING, MEMBER, token)

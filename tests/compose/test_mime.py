@@ -72,7 +72,9 @@ def test_auto_submitted_only_on_automatic_mail(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in CASES if n.startswith(("invitation", "cancellation", "reminder")))
+    "name",
+    sorted(n for n in CASES if n.startswith(
+        ("invitation", "cancellation", "reminder", "alternate_called", "rsvp_"))),
 )
 def test_reply_to_token_names_the_invitation(name: str) -> None:
     reply_to = reparse(CASES[name]())["Reply-To"].addresses[0].addr_spec
@@ -83,7 +85,10 @@ def test_reply_to_token_names_the_invitation(name: str) -> None:
 
 def test_invitation_structure_and_one_click_link() -> None:
     parsed = reparse(CASES["invitation_member_da"]())
-    assert structure(parsed) == "multipart/alternative(text/plain, text/html, text/calendar)"
+    assert structure(parsed) == (
+        "multipart/mixed(multipart/alternative(text/plain, text/html, text/calendar), "
+        "application/ics)"
+    )
     link = f"https://forumpost.test/r/{TOKEN}"
     assert link in body_of(parsed, "text/plain")
     assert f'href="{link}"' in body_of(parsed, "text/html")
@@ -174,4 +179,6 @@ def test_parses_with_compat32_too() -> None:
     # Old-style consumers (Flask-Mail, mailparser) read messages with compat32.
     raw = CASES["invitation_member_da"]().as_bytes()
     legacy = email.message_from_bytes(raw, policy=policy.compat32)
-    assert [p.get_content_type() for p in legacy.walk()][-1] == "text/calendar"
+    assert [p.get_content_type() for p in legacy.walk()][-2:] == [
+        "text/calendar", "application/ics"]
+    assert legacy.get_payload()[1].get_filename() == "invite.ics"

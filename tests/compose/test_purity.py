@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 MAIL = Path(__file__).resolve().parents[2] / "app" / "mail"
-MODULES = sorted([*MAIL.glob("compose*.py"), MAIL / "itip_out.py", MAIL / "dates.py"])
+MODULES = sorted([*MAIL.glob("compose*.py"), *MAIL.glob("itip_*.py"), MAIL / "dates.py"])
 MODULES.append(MAIL / "messages.py")
 FORBIDDEN = ("flask", "flask_mail", "sqlalchemy", "redis", "rq", "smtplib", "socket")
 

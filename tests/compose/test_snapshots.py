@@ -1,4 +1,4 @@
-"""Snapshot tests: the Danish and English texts of every mail, headers included.
+"""Snapshot tests: the Danish and English texts of every mail, headers and calendars included.
 
 Rewrite the snapshots after an intended change with
 UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/compose -q, then review the diff.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.compose.cases import CASES
-from tests.compose.helpers import body_of, reparse, structure
+from tests.compose.helpers import body_of, part_of, reparse, structure
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 HEADERS = (
@@ -33,7 +33,11 @@ def snapshot_texts(msg: EmailMessage) -> dict[str, str]:
     lines = [f"{name}: {parsed[name]}" for name in HEADERS if parsed[name] is not None]
     lines.append(f"Structure: {structure(parsed)}")
     text = body_of(parsed, "text/plain")
-    return {".txt": "\n".join(lines) + "\n\n" + text, ".html": body_of(parsed, "text/html")}
+    texts = {".txt": "\n".join(lines) + "\n\n" + text, ".html": body_of(parsed, "text/html")}
+    if part_of(parsed, "text/calendar") is not None:
+        # The calendar as sent (ORGANIZER, VTIMEZONE and all), with LF for a readable diff.
+        texts[".ics"] = body_of(parsed, "text/calendar")
+    return texts
 
 
 def check_snapshot(path: Path, actual: str) -> None:

@@ -71,6 +71,10 @@ def _field_names(cls: type) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)}
 
 
+#: The outbound kind of each notice above, as the ledger names it.
+_NOTICE_KINDS = {"confirm": "confirmation", "alternate": "alternate_called", "reminder": "reminder"}
+
+
 def _ref(member: Member) -> InvitationRef:
     """Return the InvitationRef of MEMBER, with the fields this checkout knows."""
     extra = {"sequence": 0, "start": START}
@@ -86,10 +90,16 @@ def build_context() -> MailContext:
     for msgid, invitation_id in NOTICES.values():
         message_ids[msgid] = invitation_id
         sent[msgid] = MEMBERS[invitation_id].email
+    kinds = {invitation_message_id(i): "invitation" for i in MEMBERS}
+    kinds |= {msgid: _NOTICE_KINDS[name.split("-")[0]] for name, (msgid, _) in NOTICES.items()}
     optional = {
         "trusted_authserv_ids": frozenset({AUTHSERV}),
         "sent_messages": sent,
         "outbound_recipients": {},
+        # What production's lookups answer too: the kind of each mail we sent, and the
+        # forum's people by address (the invitation id stands in for the person's id).
+        "message_kinds": kinds,
+        "people": {m.email: m.id for m in MEMBERS.values()},
     }
     names = _field_names(MailContext)
     return MailContext(

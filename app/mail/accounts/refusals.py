@@ -75,6 +75,16 @@ _KNOWN: tuple[tuple[re.Pattern[str], Refusal], ...] = tuple(
             ),
         ),
         (
+            r"AADSTS7000215(?!\d)",
+            Refusal(
+                "AADSTS7000215",
+                "Klienthemmeligheden er forkert. Kopiér hemmelighedens værdi (ikke dens id) fra "
+                "appen i Entra ID, og indsæt den her.",
+                "The client secret is wrong. Copy the secret's value (not its id) from the app "
+                "in Entra ID and paste it here.",
+            ),
+        ),
+        (
             r"AADSTS700082(?!\d)",
             Refusal(
                 "AADSTS700082",

@@ -64,7 +64,7 @@ def test_known_refusal_is_explained(text, code, danish):
         "535 5.7.300 something else",  # not 5.7.30, nor 5.7.3
         "535 5.7.1390",
         "AADSTS70002: another error",  # not AADSTS700082
-        "AADSTS7000215: Invalid client secret provided.",
+        "AADSTS70002150: a longer code",  # not AADSTS7000215
         "",
     ],
 )
@@ -86,3 +86,10 @@ def test_every_explanation_is_short_sentences_in_both_languages():
         assert refusal.da and refusal.en and refusal.da != refusal.en
         for sentence in refusal.da.split(". "):
             assert len(sentence.split()) <= 25, sentence
+
+
+def test_a_wrong_client_secret_is_told_apart_from_an_expired_one():
+    wrong = explain("invalid_client: AADSTS7000215: Invalid client secret provided.")
+    expired = explain("invalid_client: AADSTS7000222: The provided client secret keys are expired.")
+    assert (wrong.code, expired.code) == ("AADSTS7000215", "AADSTS7000222")
+    assert "forkert" in wrong.da and "udløbet" in expired.da
