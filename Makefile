@@ -30,12 +30,14 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 $(MO): translations/da/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations
 
-# Real servers the integration tests start on loopback, and the browser for UI tests.
+# Real servers the integration tests start on loopback, the browser for UI tests, and Node
+# for reading our calendars with ical.js (tests/js).
 system-deps:
 	@missing=""; \
 	command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || missing="$$missing dovecot-imapd"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then apt-get update -q && $(APT) $$missing; fi
 
 lint: install
