@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from rq import Retry
 
-from app import sendlock
+from app import jobs_followups, sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mail.tokens import bounce_address
 from app.mailer import LoginError, SendError, server_for, transport
 from app.models import (
+    Followup,
     Forum,
     InvitationStatus,
     Meeting,
@@ -33,7 +34,6 @@ from app.services.mailaccounts import state as account_state
 from app.services.mailinfo import meeting_info
 
 log = logging.getLogger(__name__)
-
 
 
 def _retry() -> Retry:
@@ -55,22 +55,12 @@ def enqueue(func: Callable, *args, **kwargs):
     return rq.queue.enqueue(func, *args, retry=_retry(), **kwargs)
 
 
-def enqueue_all(followups: Iterable[tuple[Callable, tuple]]) -> None:
-    """Enqueue each (function, args) pair; call only after the commit.
+def enqueue_all(followups: Iterable[Followup | None]) -> bool:
+    """Hand the follow-ups that committed work recorded to the queue; call after the commit.
 
-    The notices of a whole batch (receipts, confirmations) go in one job: a job
-    per message would cost the mail worker more than deciding the message.
+    Never raises: what the queue does not take now, the sweep enqueues later.
     """
-    notices, others = [], []
-    for func, args in followups:
-        if func is send_notices:
-            notices.extend(args[0])
-        else:
-            others.append((func, args))
-    if notices:
-        enqueue(send_notices, notices)
-    for func, args in others:
-        enqueue(func, *args)
+    return jobs_followups.release(followups)
 
 
 def send_rows(rows: Iterable[OutboundMessage]) -> None:
@@ -80,20 +70,19 @@ def send_rows(rows: Iterable[OutboundMessage]) -> None:
         enqueue(send_outbound, ids)
 
 
-def notify_later(notices: list) -> None:
-    """Enqueue the composing and sending of NOTICES; call only after the commit."""
-    if notices:
-        enqueue(send_notices, [list(notice) for notice in notices])
+def notify_later(followup: Followup | None) -> bool:
+    """Hand the follow-up `invitations.record_answer` recorded to the queue; after the commit."""
+    return enqueue_all([followup])
 
 
 def send_notices(notices: list) -> int:
     """Compose, queue and send the notices a service asked for (answers' consequences)."""
-    ids = _ids(notices_service.queue(notices))
+    ids = queued_ids(notices_service.queue(notices))
     db.session.commit()
     return send_outbound(ids)
 
 
-def _ids(rows: Iterable[OutboundMessage | None]) -> list[int]:
+def queued_ids(rows: Iterable[OutboundMessage | None]) -> list[int]:
     """Return the ids of the queued ROWS, read before the commit expires them."""
     rows = [row for row in rows if row is not None]
     if any(row.id is None for row in rows):
@@ -102,25 +91,38 @@ def _ids(rows: Iterable[OutboundMessage | None]) -> list[int]:
 
 
 def send_outbound(ids: list[int]) -> int:
-    """Send the queued messages among IDS, within each forum's rate; return how many left."""
+    """Send the queue of each forum that has messages among IDS, within its rate; return
+    how many left."""
     sent = 0
-    for forum_id, forum_ids in sorted(outbound.queued_by_forum(ids).items()):
-        sent += _deliver(db.session.get(Forum, forum_id), forum_ids)
+    for forum_id in sorted(outbound.queued_by_forum(ids)):
+        sent += _deliver(db.session.get(Forum, forum_id))
     db.session.remove()
     return sent
 
 
-def _deliver(forum: Forum, ids: list[int]) -> int:
-    """Send FORUM's queued messages among IDS on one connection, marking each as it leaves."""
+def send_queued(forum_id: int) -> int:
+    """Send what FORUM_ID has queued, within its rate (the rest of a rate-limited batch)."""
+    forum = db.session.get(Forum, forum_id)
+    sent = _deliver(forum) if forum is not None else 0
+    db.session.remove()
+    return sent
+
+
+def _deliver(forum: Forum) -> int:
+    """Send FORUM's queued messages on one connection, marking each as it leaves.
+
+    The whole queue, most urgent first, not only the messages of the job at hand:
+    the invitations of a meeting go before receipts queued earlier, whichever job
+    sends them.
+    """
     with sendlock.sending(forum.id) as lock:
         # Read only now: a job that held the lock before may have sent some of them.
-        messages = outbound.pending(ids)
-        budget = forum.send_per_minute - outbound.sent_last_minute(forum.id)
-        batch, later = messages[:max(budget, 0)], messages[max(budget, 0):]
-        if later:
+        budget = max(forum.send_per_minute - outbound.sent_last_minute(forum.id), 0)
+        order = outbound.forum_queue(forum.id)
+        batch = outbound.pending(order[:budget])
+        if len(order) > budget:
             # The forum's mailbox allows only so many a minute: the rest waits its turn.
-            rq.queue.enqueue_in(timedelta(seconds=61), send_outbound, [m.id for m in later],
-                                retry=_retry())
+            _send_later(forum.id)
         # The session's reads are done (the sender read before its commit expires the
         # forum): end its transaction, and mark on a connection held for the whole
         # batch. It autocommits: each mark is one durable statement, one round trip
@@ -130,6 +132,8 @@ def _deliver(forum: Forum, ids: list[int]) -> int:
         sender = mailbox or forum.sender_address
         secret = invitations.token_secret() if current_app.config["MAIL_VERP"] else None
         db.session.commit()
+        if not batch:
+            return 0
         try:
             with outbound.ledger_connection() as ledger, transport(server) as mailer:
                 return sum(_send_one(sender, message, ledger, mailer, lock, secret)
@@ -138,6 +142,16 @@ def _deliver(forum: Forum, ids: list[int]) -> int:
             if server is not None:  # the page says what went wrong with the mailbox
                 account_state.failed(server.login.account_id, exc)
             raise
+
+
+def _send_later(forum_id: int) -> None:
+    """Send FORUM_ID's queue again in 61 s, unless a job that will is already scheduled.
+
+    Called with the forum's send lock held. One later job a minute, however many
+    jobs found the minute's budget spent: each of them sends the whole queue anyway.
+    """
+    if rq.queue.connection.set(f"forumpost:send-later:{forum_id}", 1, nx=True, ex=60):
+        rq.queue.enqueue_in(timedelta(seconds=61), send_queued, forum_id, retry=_retry())
 
 
 def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock,
@@ -261,8 +275,10 @@ def _still_queued(meeting_id: int, kind: str) -> list[int]:
 
 
 def sweep_outbound(older_than_seconds: int = 120) -> int:
-    """Send what is still queued after a while: a crash between commit and enqueue
-    would otherwise leave it waiting for ever (cron, every few minutes)."""
+    """Enqueue the follow-ups and send the mail still waiting after a while: a queue away
+    at a commit, or a crash between commit and enqueue, would otherwise leave them
+    waiting for ever (cron, every few minutes)."""
+    jobs_followups.sweep(older_than_seconds)
     since = utcnow() - timedelta(seconds=older_than_seconds)
     stmt = db.select(OutboundMessage.id).where(OutboundMessage.state == OutboundState.queued,
                                                OutboundMessage.created_dt < since)

@@ -3,7 +3,8 @@
 Every message goes through two transactions. The first stores the raw bytes (receive), so
 nothing fetched is lost once it commits. The second applies the message (process) only when
 its row is still "received", so a message fetched again after a crash is never applied twice.
-Follow-up jobs are enqueued after the second commit, as everywhere in the app.
+Follow-ups are recorded in the second transaction and enqueued after its commit, as
+everywhere in the app; what the queue does not take then, the sweep enqueues later.
 """
 
 from __future__ import annotations
@@ -168,13 +169,16 @@ def quarantine(row_id: int, error: BaseException) -> None:
 
 
 def enqueue(followups: list) -> None:
-    """Enqueue the follow-up jobs of committed work; a queue failure is logged, not raised."""
+    """Hand the follow-ups of committed work to the queue; never raises.
+
+    They were committed with the work, so a queue that is away loses nothing: the
+    sweep enqueues what is still waiting (app.jobs.sweep_outbound).
+    """
     if not followups:
         return
     from app import jobs
 
     try:
         jobs.enqueue_all(followups)
-    except Exception:
-        # The decision is committed and will not be taken again: say loudly what is lost.
-        log.exception("Could not enqueue %d follow-up job(s)", len(followups))
+    except Exception:  # noqa: BLE001 - recorded already: the sweep takes them up
+        log.exception("Could not enqueue %d follow-up(s); the sweep will", len(followups))

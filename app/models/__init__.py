@@ -4,6 +4,7 @@ from app.models.accounts import MailAccount
 from app.models.agenda import AgendaAttachment, AgendaItem, AgendaKind, AgendaStatus
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
+from app.models.followups import Followup
 from app.models.forum import AppointingBody, Forum, Mandate, MandateRole, Person, Seat, SeatKind
 from app.models.mail import (
     InboundMessage,
@@ -29,7 +30,7 @@ from app.models.users import User
 
 __all__ = [
     "AgendaAttachment", "AgendaItem", "AgendaKind", "AgendaStatus", "AnswerChannel",
-    "AppointingBody", "AuditEvent", "Base", "Forum", "GuestList", "GuestListMember",
+    "AppointingBody", "AuditEvent", "Base", "Followup", "Forum", "GuestList", "GuestListMember",
     "InboundMessage", "InboundState", "Invitation", "InvitationRole", "InvitationStatus",
     "MailAccount", "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind",
     "MeetingStatus",

@@ -43,6 +43,11 @@ class InboundMessage(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(32))
     rsvp: Mapped[str | None] = mapped_column(String(16))
+    #: The HTML body as sanitised once at intake (app.services.htmlbody), shown as is;
+    #: "" when the message has none, None when it was stored before intake made it.
+    html: Mapped[str | None] = deferred(mapped_column(Text))
+    #: Why the HTML shown is less than the message's ("too_deep", "too_large"), or None.
+    html_note: Mapped[str | None] = mapped_column(String(32))
     #: The pipeline's decision as JSON, for the secretary and `flask mail explain`.
     decision: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[InboundState] = mapped_column(

@@ -20,6 +20,7 @@ from app.mail.pipeline import decide
 from app.mail.routing import delivered_to, delivered_to_message
 from app.models import (
     AnswerChannel,
+    Followup,
     Forum,
     InboundMessage,
     InboundState,
@@ -27,7 +28,7 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, audit, invitations
+from app.services import agenda, audit, followups, htmlbody, invitations
 from app.services.errors import ServiceError
 from app.services.mailcontext import context_for
 
@@ -166,9 +167,11 @@ def route(raw: bytes, forums: list[Forum] | None = None, mail: Mail | None = Non
     return forums[0] if len(forums) == 1 else None
 
 
-def process(message: InboundMessage, forums: list[Forum] | None = None) -> list:
-    """Decide MESSAGE and apply what it says; return follow-up jobs for after the commit.
+def process(message: InboundMessage, forums: list[Forum] | None = None) -> list[Followup]:
+    """Decide MESSAGE and apply what it says; return the follow-ups recorded with it.
 
+    The follow-ups (the mails an answer or an item calls for) are rows written with
+    the decision; the caller commits, then hands them to the queue (app.jobs.enqueue_all).
     FORUMS, when the caller has them (a batch), spares a query per message.
     """
     if message.state is not InboundState.received:
@@ -176,20 +179,24 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list:
     if forums is None:
         forums = list(db.session.scalars(select(Forum)))
     raw = message.raw
-    mail = parse(raw)  # once, for routing and deciding both
+    mail = parse(raw)  # once, for the HTML, routing and deciding
+    # Sanitised once, here, with a cap: the Post page shows this and never parses again.
+    html = htmlbody.of_message(mail.msg)
     forum = route(raw, forums, mail) or next(
         (f for f in forums if f.id == message.forum_id), None)  # the mailbox's own forum
     if forum is None:
+        message.html, message.html_note = html
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []
     decision = decide(raw, context_for(forum, forums), mail)
-    followups = APPLY[decision.kind](forum, message, decision)
+    recorded = APPLY[decision.kind](forum, message, decision)
     # Written after applying: the queries there would otherwise flush the row twice.
+    message.html, message.html_note = html
     message.forum_id = forum.id
     message.decision, message.kind, message.rsvp = decision.to_dict(), decision.kind, decision.rsvp
     message.sender = decision.sender or message.sender
     message.subject = decision.subject or message.subject
-    return followups
+    return recorded
 
 
 def _finish(message: InboundMessage, state: InboundState, reason: str) -> None:
@@ -213,22 +220,33 @@ def _apply_rsvp(forum: Forum, message: InboundMessage, decision: Decision) -> li
         return []
     via = AnswerChannel.calendar if decision.via == "calendar" else AnswerChannel.mail
     try:
-        notices = invitations.record_answer(invitation, decision.rsvp, via,
-                                            comment=decision.comment or None, actor="mail")
+        # The answer is saved now, its follow-up recorded with it; composing the mails
+        # is a job's.
+        followup = invitations.record_answer(invitation, decision.rsvp, via,
+                                             comment=decision.comment or None, actor="mail")
     except ServiceError as exc:
         message.invitation_id = invitation.id
         _finish(message, InboundState.review, f"{_reasons(decision)}; {exc.message}")
         return []
     message.invitation_id = invitation.id
     _finish(message, InboundState.applied, _reasons(decision))
-    return _later(notices)  # the answer is saved now; composing its mails is a job's
+    return [followup] if followup is not None else []
 
 
 def _apply_agenda(forum: Forum, message: InboundMessage, decision: Decision) -> list:
-    """Make a pending agenda item and thank the submitter."""
+    """Make a pending agenda item and thank the submitter, if they are one of the forum's.
+
+    Anyone can write to the agenda address, and From can be anyone's: a receipt to an
+    unknown address would send our mail, with their subject, wherever a stranger
+    likes. The item waits for the secretary all the same.
+    """
     item = agenda.from_mail(forum, decision.agenda, decision.sender, decision.sender_name,
                             inbound_id=message.id)
-    _finish(message, InboundState.applied, _reasons(decision))
+    reason = _reasons(decision)
+    if item.submitter is None:
+        _finish(message, InboundState.applied, f"{reason}; no receipt: sender not in the roster")
+        return []
+    _finish(message, InboundState.applied, reason)
     return _later([("agenda_receipt", item.id, decision.message_id or None)])
 
 
@@ -267,11 +285,10 @@ def _apply_unknown(forum: Forum, message: InboundMessage, decision: Decision) ->
     return []
 
 
-def _later(notices: list) -> list:
-    """Return the follow-up job that composes and sends NOTICES, if any."""
-    from app import jobs
-
-    return [(jobs.send_notices, ([list(n) for n in notices],))] if notices else []
+def _later(notices: list) -> list[Followup]:
+    """Record the follow-up that composes and sends NOTICES, if any; return it as a list."""
+    followup = followups.notices(notices)
+    return [followup] if followup is not None else []
 
 
 APPLY = {

@@ -14,6 +14,7 @@ from app.mail.merge import InvitationMerge
 from app.mail.tokens import make_token
 from app.models import (
     AnswerChannel,
+    Followup,
     Invitation,
     InvitationRole,
     InvitationStatus,
@@ -22,7 +23,7 @@ from app.models import (
     MeetingStatus,
     utcnow,
 )
-from app.services import audit, meetings, notify, roster
+from app.services import audit, followups, meetings, notify, roster
 from app.services.errors import ServiceError
 from app.services.mailinfo import forum_info, meeting_info
 from app.services.outbound import LedgerView
@@ -139,11 +140,14 @@ def record_answer(
     comment: str | None = None,
     actor: str = "mail",
     when: datetime | None = None,
-) -> list[tuple]:
-    """Record ANSWER and its consequences; return the notices for a job after the commit.
+) -> Followup | None:
+    """Record ANSWER and its consequences; return the follow-up recorded with them, if any.
 
-    Composing mail is the slow part, so it is left to `app.jobs.send_notices`:
-    the answer is saved at once, the mails follow.
+    Composing mail is the slow part, so it is left to a job: the answer is saved at
+    once, and so is the follow-up that sends its notices (the alternate's invitation,
+    the member's notice, the confirmation), in the same transaction. After the commit
+    the caller hands it to the queue (`app.jobs.notify_later`); if the queue is away,
+    the sweep does.
     """
     status = ANSWERS.get(answer)
     if status is None:
@@ -155,7 +159,7 @@ def record_answer(
         raise ServiceError(_l("The meeting is cancelled."))
     previous, renewed = invitation.status, invitation.answered_old_time
     if previous is status and (comment or None) == invitation.comment and not renewed:
-        return []  # the same answer twice changes nothing and confirms nothing
+        return None  # the same answer twice changes nothing and confirms nothing
     invitation.status, invitation.answered_via = status, via
     invitation.answered_dt, invitation.comment = when or utcnow(), comment or None
     invitation.answered_start_dt = invitation.meeting.start_dt
@@ -165,7 +169,7 @@ def record_answer(
     notices = _consequences(invitation, previous)
     if previous is not status or renewed:  # renewed: now an answer to the new time
         notices.append(("confirmation", invitation.id, invitation.answered_dt.isoformat()))
-    return notices
+    return followups.notices(notices)
 
 
 def _consequences(invitation: Invitation, previous: InvitationStatus) -> list:

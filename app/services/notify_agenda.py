@@ -10,16 +10,17 @@ from app.services.mailinfo import forum_info
 
 
 def _submitter(item: AgendaItem) -> RecipientInfo | None:
-    """Return whom to write to about ITEM, unless their address bounces."""
-    if item.submitter is not None:
-        if item.submitter.is_bouncing:
-            return None
-        return RecipientInfo(item.submitter.name, item.submitter.email,
-                             language=item.submitter.language)
-    if item.submitter_address:
-        return RecipientInfo(item.submitter_name or item.submitter_address,
-                             item.submitter_address)
-    return None
+    """Return whom to write to about ITEM: one of the forum's people whose address works.
+
+    Never an address outside the roster: anyone can write to the agenda address
+    with anyone's From, and our answer, naming their subject and their name, would
+    go wherever they liked (backscatter, reflected spam). Such an item waits for the
+    secretary all the same.
+    """
+    person = item.submitter
+    if person is None or person.is_bouncing:
+        return None
+    return RecipientInfo(person.name, person.email, language=person.language)
 
 
 def receipt(item: AgendaItem, in_reply_to: str | None = None):

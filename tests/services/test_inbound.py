@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.jobs_followups import run_followups
 from app.mail.tokens import bounce_address
 from app.models import (
     AgendaItem,
     AgendaStatus,
+    Followup,
     InboundMessage,
     InboundState,
     Invitation,
@@ -71,8 +73,10 @@ def test_a_danish_decline_is_applied_and_calls_the_alternate(app, invited):
     assert alternate.person.name == "Jens Hansen"
     assert len(followups) == 1  # one job composes and sends the consequences
     meeting_id = invited.meeting_id
-    (func, args), = followups
-    func(*args)  # as the job would: no SMTP configured, so to the outbox
+    (followup,) = followups  # recorded with the answer, in its transaction
+    assert followup.job == "send_notices" and db.session.get(Followup, followup.id)
+    run_followups([followup.id])  # as the job would: no SMTP configured, so to the outbox
+    assert db.session.query(Followup).count() == 0  # done: forgotten
     queued = db.session.scalars(select(OutboundMessage).where(
         OutboundMessage.meeting_id == meeting_id)).all()
     assert sorted(q.kind for q in queued) == [
@@ -189,8 +193,8 @@ def test_a_bounce_marks_the_person_bouncing(app, forum, invited):
     assert message.kind == "bounce" and message.state is InboundState.applied
     assert invited.person.is_bouncing
     secretary = forum.secretary_address
-    (func, args), = followups
-    func(*args)
+    (followup,) = followups
+    run_followups([followup.id])
     notice = db.session.scalars(select(OutboundMessage).filter_by(kind="address_bouncing")).one()
     assert notice.recipient == secretary
     assert "anne@politi.test" in notice.raw.decode()

@@ -19,7 +19,7 @@ from app.models import (
     OutboundMessage,
     utcnow,
 )
-from app.services import invitations, meetings
+from app.services import invitations, meetings, roster
 
 BASE = "/forum/vesterbro"
 
@@ -76,7 +76,8 @@ def test_approving_an_item_puts_it_on_the_chosen_meeting(logged_in, post, demo_f
 
 
 def test_rejecting_queues_a_mail_to_the_submitter(logged_in, post, demo_forum):
-    item = AgendaItem(forum=demo_forum, title="Reklame", submitter_address="x@firma.test",
+    person = roster.add_person(demo_forum, "Karen Beboer", "karen@beboer.test")
+    item = AgendaItem(forum=demo_forum, title="Belysning", submitter=person,
                       status=AgendaStatus.pending)
     db.session.add(item)
     db.session.commit()
@@ -84,7 +85,20 @@ def test_rejecting_queues_a_mail_to_the_submitter(logged_in, post, demo_forum):
     db.session.expire_all()
     assert item.status is AgendaStatus.rejected
     row = db.session.scalars(select(OutboundMessage).filter_by(kind="agenda_rejected")).one()
-    assert row.recipient == "x@firma.test"
+    assert row.recipient == "karen@beboer.test"
+
+
+def test_rejecting_a_strangers_item_mails_no_one(logged_in, post, demo_forum):
+    # Anyone can write to the agenda address with anyone's From: a rejection naming
+    # the subject would carry a stranger's words to an address they chose.
+    item = AgendaItem(forum=demo_forum, title="Reklame", submitter_address="x@firma.test",
+                      status=AgendaStatus.pending)
+    db.session.add(item)
+    db.session.commit()
+    post(f"{BASE}/agenda/{item.id}/reject", {"reason": "Ikke forummets opgave"})
+    db.session.expire_all()
+    assert item.status is AgendaStatus.rejected
+    assert db.session.scalars(select(OutboundMessage).filter_by(kind="agenda_rejected")).all() == []
 
 
 def test_an_answer_by_phone_calls_in_the_alternate(logged_in, post):

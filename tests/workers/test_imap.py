@@ -83,13 +83,16 @@ def test_worker_drains_what_was_there_before_it_started(
 def test_followups_are_enqueued_after_the_commit(
         app, saved_forum, dovecot, imap_user, imap_settings, monkeypatch):
     from app import jobs
+    from app.services import roster
 
     address, _ = imap_user
+    roster.add_person(saved_forum, "Jonas Holm", "jonas@skolen.test")  # receipts: known only
+    db.session.commit()
     seen: list[tuple[list, int]] = []
 
     def enqueue_all(followups):
         # Each follow-up names the agenda item whose receipt a job will compose.
-        ids = [notice[1] for _func, args in followups for notice in args[0]]
+        ids = [notice[1] for followup in followups for notice in followup.args[0]]
         with db.engine.connect() as other:  # another connection sees only what is committed
             visible = other.scalar(select(func.count(AgendaItem.id))
                                    .where(AgendaItem.id.in_(ids)))
