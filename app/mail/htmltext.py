@@ -12,6 +12,9 @@ _BLOCK = frozenset({
 })
 # Outlook puts 32 underscores where it drew a line; the quote splitter knows it.
 _RULE = "\n\n" + "_" * 32 + "\n"
+#: Only the start of a longer body is read: a person's words stand at the top, and the
+#: parser takes seconds on a 2 MB body of 200,000 nested tags.
+MAX_CHARS = 200_000
 
 
 class _TextExtractor(HTMLParser):
@@ -71,7 +74,7 @@ def html_to_text(html: str) -> str:
     """Return the visible text of HTML, one block per line; never raise."""
     parser = _TextExtractor()
     try:
-        parser.feed(html)
+        parser.feed(html[:MAX_CHARS])
         parser.close()
     except Exception:  # html.parser is lenient, but a broken tail must not sink the mail
         pass

@@ -20,6 +20,7 @@ ikke har fri"), is no doubt.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 _NEGATIONS = frozenset({"ikke", "ik", "ingen", "intet", "aldrig", "ej", "not", "never",
@@ -75,10 +76,14 @@ def _negates(words: list[str], i: int) -> bool:
 
 def doubt(norm: str, spans: list[Span]) -> str:
     """Return why NORM's negations cannot be read safely, or '' when they can."""
+    # Spans by start, each sentence's found by bisection: a mail of thousands of parts has
+    # thousands of sentences and spans, and filtering all spans per sentence is quadratic.
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
     for start, sentence in _sentences(norm):
         tokens = [(m.start() + start, m.group(0)) for m in _TOKEN_RE.finditer(sentence)
                   if m.group(0).strip("#")]
-        inside = [s for s in spans if start <= s.start < start + len(sentence)]
+        inside = ordered[bisect_left(starts, start):bisect_left(starts, start + len(sentence))]
         reason = _sentence_doubt([t for _, t in tokens], [p for p, _ in tokens], inside)
         if reason:
             return f"double negation: {reason}"

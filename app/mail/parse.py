@@ -211,13 +211,19 @@ class Mail:
             return "text/plain"
 
 
+#: More boundary-like lines, and only the headers are read (the stdlib takes seconds on 10,000).
+MAX_PARTS = 200
+
+
 def parse(raw: bytes) -> Mail:
     """Parse RAW into a Mail; never raise for any input bytes."""
     if not isinstance(raw, bytes | bytearray):
         raw = str(raw).encode("utf-8", "replace")
+    parts = raw.count(b"\n--")
     try:
-        msg = BytesParser(policy=READ_POLICY).parsebytes(bytes(raw))
-        mail = Mail(msg=msg, raw=bytes(raw))
+        msg = BytesParser(policy=READ_POLICY).parsebytes(bytes(raw),
+                                                         headersonly=parts > MAX_PARTS)
+        mail = Mail(msg=msg, raw=bytes(raw), cache={"too_many_parts": parts > MAX_PARTS and parts})
     except Exception as exc:  # the parser is lenient; this is a last resort
         msg = message_from_bytes(bytes(raw), policy=policy.compat32)
         mail = Mail(msg=msg, raw=bytes(raw), compat=msg, errors=[f"parse: {exc}"])
@@ -248,9 +254,8 @@ def message_ids(value: str) -> list[str]:
     return MSGID_RE.findall(value or "")
 
 
-# One plain mailbox: "Anne Jensen <anne@x.dk>", "\"Jensen, Anne\" <anne@x.dk>" or
-# "anne@x.dk". Comments, groups, lists and broken syntax take the full parse,
-# which reads some of them differently from parseaddr().
+# One plain mailbox: "Anne Jensen <anne@x.dk>", "\"Jensen, Anne\" <anne@x.dk>" or "anne@x.dk".
+# Comments, groups, lists and broken syntax take the full parse (it reads some differently).
 _SIMPLE_MAILBOX = re.compile(
     r"""(?:(?:[A-Za-z0-9 .'-]*|"[^"\\\t]*")[ \t]*<[^<>@\s"(),;:]+@[A-Za-z0-9.-]+>"""
     r"""|[^<>@\s"(),;:]+@[A-Za-z0-9.-]+)""")
@@ -259,13 +264,9 @@ _UNFOLD = re.compile(r"[\r\n]")
 
 
 def _plain_value(raw_headers: dict[str, str], name: str) -> str | None:
-    """Return header NAME's text straight from its raw value where that is what
-    policy.default would give: an unstructured header in plain ASCII, no encoded words.
-
-    Parsing a header into policy.default's objects costs a tenth of a millisecond,
-    and the rules read twenty headers of every message, most of them absent or plain.
-    Returns "" for an absent header, None where the full parse is needed.
-    """
+    """Return header NAME's raw text where policy.default would give the same (plain ASCII,
+    unstructured): "" when absent, None where the full parse is needed. Parsing costs 0.1 ms,
+    and the rules read twenty headers of every message, most of them absent or plain."""
     key = name.lower()
     value = raw_headers.get(key)
     if value is None:

@@ -18,6 +18,7 @@ Rule = Callable[[Mail, MailContext], Decision | None]
 # client and absence notices, which no header gives away, are told apart
 # before the wording of answers is read.
 CHAIN: tuple[tuple[str, Rule], ...] = (
+    ("too-many-parts", rules.too_many_parts),
     ("calendar-reply", rules.calendar_reply),
     ("bounce", rules.bounce),
     ("auto-reply", rules.auto_reply),

@@ -41,6 +41,15 @@ def apply_match(decision: Decision, match: Match, ctx: MailContext) -> Decision:
     return decision
 
 
+def too_many_parts(mail: Mail, ctx: MailContext) -> Decision | None:
+    """Send a mail of thousands of MIME parts to a person, read from its headers only."""
+    parts = mail.cache.get("too_many_parts")
+    if not parts:
+        return None
+    decision = start(mail, "unknown", f"about {parts} MIME parts: only the headers were read")
+    return decision.review("too many MIME parts to be an answer or an agenda item")
+
+
 def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     """Read an iTIP REPLY's PARTSTAT; send COUNTER and REFRESH to a person."""
     answers = [o for o in calendar_objects(mail) if o.method in _ANSWER_METHODS]
