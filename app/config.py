@@ -84,6 +84,11 @@ class Defaults:
     #: Token requests go to Microsoft's and Google's own endpoints unless these say otherwise
     #: (a national cloud's authority, a test identity provider and its CA).
     OAUTH_AUTHORITY = None
+    #: How long "Test forbindelsen" waits for its test mail to come back through IMAP.
+    MAIL_SELFTEST_SECONDS = 60
+    #: After this many minutes of failure a mailbox gets a banner on every page of its
+    #: forum, and the secretary one mail.
+    FAILING_NOTICE_MINUTES = 15
     OAUTH_TOKEN_URI = None
     OAUTH_CA_BUNDLE = None
     SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup, escape
 
+from app.models.base import utcnow
+
 
 def meeting_time(value: datetime) -> str:
     """Return e.g. 'tirsdag den 8. december 2026 kl. 16.00' for a meeting start."""
@@ -122,3 +124,4 @@ def install_extra(app: Flask) -> None:
     app.jinja_env.globals["channel_label"] = channel_label
     app.jinja_env.globals["kind_label"] = kind_label
     app.jinja_env.globals["state_label"] = state_label
+    app.jinja_env.globals["now_utc"] = utcnow

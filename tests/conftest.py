@@ -14,6 +14,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Base, Forum, MandateRole, SeatKind, User
 from app.services import meetings, roster
+from app.worker import make_worker
 
 pytest_plugins = ["tests.servers.plugin", "tests.servers.idp_plugin"]
 
@@ -212,3 +213,34 @@ class Auth:
 def auth(client):
     """Return the login helper."""
     return Auth(client)
+
+
+@pytest.fixture
+def work(app):
+    """Return a function that runs the queued jobs with a real worker until none are left."""
+    from app.extensions import rq
+
+    # The session's own Redis database: start every test with no jobs of any kind.
+    rq.queue.connection.flushdb()
+
+    def run() -> None:
+        # Its own app context gives the worker its own session, as in production.
+        with app.app_context():
+            make_worker().work(burst=True, with_scheduler=False)
+        db.session.expire_all()
+
+    yield run
+    rq.queue.connection.flushdb()
+
+
+@pytest.fixture
+def fresh_mail_accounts():
+    """Start and end a test without kept SMTP connections or cached mail account tokens."""
+    from app.mailer import close_kept
+    from app.services.mailaccounts import runtime
+
+    close_kept()
+    runtime.forget_sources()
+    yield
+    close_kept()
+    runtime.forget_sources()

@@ -1,22 +1,30 @@
-"""One intake process for every forum: an IMAP worker per mail account, beside the default one.
+"""One intake for every forum: an IMAP worker per mail account, beside the default one.
 
 Each enabled mail account gets a thread running its own ImapWorker; the accounts are
 read again every few seconds, so an account saved on the page is read without a
 restart, and a changed one (a new version) logs in afresh. The installation's own
 mailbox (IMAP_* settings, else the drop folder) keeps running beside them for the
 forums that have no account.
+
+Several `mail watch` processes, on one machine or several, share the accounts: each
+account is read by the process holding its lease in Redis, renewed at every look, so
+the accounts of a process that died are taken over once its leases run out.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
+from redis.exceptions import LockError
 
-from app.extensions import db
+from app.extensions import db, rq
 from app.mail.accounts.providers import TlsMode
 from app.models import MailAccount
 from app.services.mailaccounts import runtime
@@ -26,8 +34,11 @@ from workers.settings import ImapSettings
 
 log = logging.getLogger(__name__)
 
-#: Seconds between looks at the mail accounts.
+#: Seconds between looks at the mail accounts (INTAKE_RELOAD_SECONDS).
 RELOAD_SECONDS = 10.0
+#: How long an account's lease lasts unrenewed (INTAKE_LEASE_SECONDS): a dead process's
+#: accounts are read again within this and one look.
+LEASE_SECONDS = 45.0
 
 
 @dataclass
@@ -36,6 +47,48 @@ class Running:
 
     thread: threading.Thread
     stop: threading.Event
+
+
+class Leases:
+    """Which process reads which account: a lock per account in the jobs' Redis."""
+
+    def __init__(self, redis, seconds: float) -> None:
+        self.redis = redis
+        self.seconds = seconds
+        self.held: dict[int | str, object] = {}
+        #: Who holds a lease, as an operator reads it in Redis: host, process, this run.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def take(self, account_id: int | str) -> bool:
+        """Take ACCOUNT_ID's lease if nobody holds it; tell whether we hold it now."""
+        if account_id in self.held:
+            return True
+        # Not thread-local: the supervisor's loop takes, renews and gives back every lease.
+        lock = self.redis.lock(f"forumpost:intake:account:{account_id}", timeout=self.seconds,
+                               thread_local=False)
+        if not lock.acquire(blocking=False, token=self.holder):
+            return False
+        self.held[account_id] = lock
+        return True
+
+    def renew(self, account_id: int | str) -> bool:
+        """Renew ACCOUNT_ID's lease; False when it ran out and another process took it."""
+        lock = self.held.get(account_id)
+        try:
+            lock.reacquire()
+            return True
+        except (LockError, AttributeError):
+            self.held.pop(account_id, None)
+            return False
+
+    def release(self, account_id: int | str) -> None:
+        """Give ACCOUNT_ID's lease back, for another process to take at once."""
+        lock = self.held.pop(account_id, None)
+        try:
+            if lock is not None:
+                lock.release()
+        except LockError:
+            pass  # it ran out already
 
 
 def account_settings(account: MailAccount, config) -> ImapSettings:
@@ -58,20 +111,27 @@ class Supervisor:
 
     def __init__(self, app: Flask, stop: threading.Event,
                  default: Callable[[threading.Event], None] | None = None,
-                 reload_seconds: float = RELOAD_SECONDS) -> None:
+                 reload_seconds: float | None = None) -> None:
         self.app = app
         self.stop = stop
         self.default = default
-        self.reload_seconds = reload_seconds
-        self.running: dict[tuple[int, int], Running] = {}
+        config = app.config
+        self.reload_seconds = reload_seconds or config.get("INTAKE_RELOAD_SECONDS",
+                                                           RELOAD_SECONDS)
+        self.lease_seconds = config.get("INTAKE_LEASE_SECONDS", LEASE_SECONDS)
+        #: (account id, version) -> its worker; ("default", 0) for the installation's mailbox.
+        self.running: dict[tuple, Running] = {}
+        self.leases: Leases | None = None
 
     def run(self, once: bool = False) -> None:
         """Supervise until stopped; with ONCE, take in what every mailbox holds now."""
         if once:
             self.run_once()
             return
-        if self.default is not None:
-            self._start(("default", 0), self.default)
+        from app.jobs import ensure_queue
+
+        ensure_queue()
+        self.leases = Leases(rq.queue.connection, self.lease_seconds)
         while not self.stop.is_set():
             self.reconcile()
             self.stop.wait(self.reload_seconds)
@@ -79,6 +139,8 @@ class Supervisor:
             running.stop.set()
         for running in self.running.values():
             running.thread.join(timeout=30)
+        for key in list(self.running):
+            self._give_back(key[0])
 
     def run_once(self) -> None:
         """Read every mailbox once, one after the other."""
@@ -110,13 +172,33 @@ class Supervisor:
             log.exception("Could not read the mail accounts")
             db.session.remove()
             return
+        if self.default is not None:  # the installation's mailbox: one process reads it too
+            wanted[("default", 0)] = None
+        ids = {key[0] for key in wanted}
         for key, running in list(self.running.items()):
-            if key[0] != "default" and (key not in wanted or not running.thread.is_alive()):
+            lost = not self._renew(key[0])
+            if lost or key not in wanted or not running.thread.is_alive():
                 running.stop.set()
                 del self.running[key]
+                if not lost and key[0] not in ids:
+                    self._give_back(key[0])
         for key, settings in wanted.items():
-            if key not in self.running:
-                self._start(key, lambda stop, s=settings: ImapWorker(s, stop).run())
+            if key not in self.running and self._take(key[0]):
+                self._start(key, self.default if settings is None else
+                            lambda stop, s=settings: ImapWorker(s, stop).run())
+
+    def _take(self, account_id: int | str) -> bool:
+        """Take the account's lease (always ours without Redis leases: run_once, tests)."""
+        return self.leases is None or self.leases.take(account_id)
+
+    def _renew(self, account_id: int | str) -> bool:
+        """Renew the account's lease; False when another process has it now."""
+        return self.leases is None or self.leases.renew(account_id)
+
+    def _give_back(self, account_id) -> None:
+        """Give the account's lease back."""
+        if self.leases is not None:
+            self.leases.release(account_id)
 
     def _start(self, key: tuple, work: Callable[[threading.Event], None]) -> None:
         """Run WORK(stop) in a thread of its own, inside an app context of its own."""

@@ -54,6 +54,10 @@ class MailAccount(Base):
     last_seen_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Since when it has failed without a good login between; the secretary is told
+    #: once (failure_notified_dt) when that lasts FAILING_NOTICE_MINUTES.
+    failing_since_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure_notified_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The last "test the connection": {"imap": ..., "smtp": ..., "ok": bool}, in Danish.
     last_check: Mapped[dict | None] = mapped_column(JSON)
     last_check_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -69,6 +73,12 @@ class MailAccount(Base):
     def uses_oauth(self) -> bool:
         """Tell whether this mailbox logs in with OAuth 2.0 (XOAUTH2)."""
         return get_provider(self.provider).uses_oauth
+
+    def failing_for(self, now: datetime) -> float:
+        """Return how many minutes the mailbox has failed without a good login (0: it works)."""
+        if self.failing_since_dt is None:
+            return 0.0
+        return (now - self.failing_since_dt).total_seconds() / 60
 
     @property
     def login(self) -> str:

@@ -79,7 +79,15 @@ def bouncing(person_id: int):
     return notify_agenda.bouncing(person.forum, person)
 
 
+def mailbox_failing(account_id: int):
+    """Tell the secretary that the forum's own mailbox has failed for a while."""
+    from app.services.mailaccounts.notice import mailbox_failing as notice
+
+    return notice(account_id)
+
+
 HANDLERS = {
+    "mailbox_failing": mailbox_failing,
     "agenda_receipt": agenda_receipt,
     "bouncing": bouncing,
     "confirmation": confirmation,

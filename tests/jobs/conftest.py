@@ -13,7 +13,6 @@ from icalendar import Calendar
 from app.extensions import db
 from app.models import MandateRole, SeatKind
 from app.services import roster
-from app.worker import make_worker
 
 
 @pytest.fixture
@@ -21,24 +20,6 @@ def app_config(app_config, smtp):
     """Send through the recording SMTP server; retry at once."""
     return app_config | {"MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port,
                          "JOB_RETRY_INTERVALS": (0, 0, 0)}
-
-
-@pytest.fixture
-def work(app):
-    """Return a function that runs the queued jobs with a real worker until none are left."""
-    from app.extensions import rq
-
-    # The session's own Redis database: start every test with no jobs of any kind.
-    rq.queue.connection.flushdb()
-
-    def run() -> None:
-        # Its own app context gives the worker its own session, as in production.
-        with app.app_context():
-            make_worker().work(burst=True, with_scheduler=False)
-        db.session.expire_all()
-
-    yield run
-    rq.queue.connection.flushdb()
 
 
 @pytest.fixture

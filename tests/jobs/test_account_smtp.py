@@ -15,15 +15,7 @@ from tests.servers.smtp import SMTP_AUTH_DISABLED
 MAILBOX = "samarbejdsforum@kk.test"
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    """Start every test without kept connections or cached tokens."""
-    close_kept()
-    runtime.forget_sources()
-    yield
-    close_kept()
-    runtime.forget_sources()
-
+pytestmark = pytest.mark.usefixtures("fresh_mail_accounts")
 
 @pytest.fixture
 def account(app, committee, idp, smtp_idp, oauth_config):
@@ -100,3 +92,27 @@ def test_a_forum_without_an_account_sends_as_before(app, committee, smtp):
     assert db.session.scalars(select(MailAccount)).first() is None
     assert jobs.send_outbound(_queue(meeting)) == 3
     assert len(smtp.messages) == 3
+
+
+def test_a_rotated_refresh_token_is_saved_at_once_and_survives_a_restart(
+        app, committee, idp, smtp_idp, oauth_config):
+    from app.services.mailaccounts.vault import vault
+
+    app.config.update(oauth_config)
+    client = idp.add_client(MAILBOX)
+    first_token = idp.grant_refresh_token(client)
+    meeting, _ = committee
+    form = AccountForm(address=MAILBOX, provider="microsoft365_delegated",
+                       client_id=client.client_id, smtp_host=smtp_idp.host,
+                       smtp_port=smtp_idp.port, smtp_tls="plain", imap_host="127.0.0.1",
+                       secrets={"client_secret": client.secret, "refresh_token": first_token})
+    account_id = save(meeting.forum, form).id
+    db.session.commit()
+    ids = _queue(meeting)
+    jobs.send_outbound(ids[:1])
+    saved = vault().open_text(db.session.get(MailAccount, account_id).refresh_token)
+    assert saved and saved != first_token  # the IdP rotated it, and it is in the database
+    close_kept()
+    runtime.forget_sources()  # a restart: nothing in memory, only what was saved
+    jobs.send_outbound(ids[1:])
+    assert len(smtp_idp.messages) == 3 and {m.auth_data for m in smtp_idp.messages} == {MAILBOX}

@@ -58,6 +58,7 @@ class RecordingHandler:
         self._rcpt_failures: dict[str, _RcptFailure] = {}
         self._drop_after: int | None = None
         self._delay = 0.0
+        self._deliver: Any = None
         self.drops = 0
 
     # -- knobs ---------------------------------------------------------------------------------
@@ -69,6 +70,7 @@ class RecordingHandler:
             self._rcpt_failures.clear()
             self._drop_after = None
             self._delay = 0.0
+            self._deliver = None
             self.drops = 0
 
     def drop_after(self, count: int) -> None:
@@ -178,7 +180,25 @@ class RecordingHandler:
         with self._cond:
             self._messages.append(message)
             self._cond.notify_all()
+            deliver = self._deliver
+        if deliver is not None:
+            await asyncio.to_thread(self._deliver_into, deliver, message)
         return "250 2.0.0 OK queued"
+
+    def deliver_into(self, dovecot: Any) -> None:
+        """Also put each message into the INBOX of every recipient that DOVECOT knows (its
+        +sub-address dropped, Delivered-To added), as a real mail server would."""
+        with self._cond:
+            self._deliver = dovecot
+
+    @staticmethod
+    def _deliver_into(dovecot: Any, message: Received) -> None:
+        """APPEND MESSAGE for each of its recipients that DOVECOT has a user for."""
+        for rcpt in message.rcpt_tos:
+            local, _, domain = rcpt.lower().partition("@")
+            base = f"{local.partition('+')[0]}@{domain}"
+            if base in dovecot.users:
+                dovecot.append(base, f"Delivered-To: {rcpt}\r\n".encode() + message.data)
 
 
 @dataclass(frozen=True)
@@ -408,6 +428,10 @@ class SMTPServer:
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Received]:
         """Return the messages once at least COUNT arrived; raise TimeoutError after TIMEOUT."""
         return self.handler.wait_for(count, timeout)
+
+    def deliver_into(self, dovecot: Any) -> None:
+        """Also deliver each message to the recipients DOVECOT has users for, until reset."""
+        self.handler.deliver_into(dovecot)
 
     def refuse_auth(self, reply: str = SMTP_AUTH_DISABLED, times: int | None = None) -> None:
         """Answer the next TIMES AUTH commands (None: all) with REPLY (oauth2 servers only)."""

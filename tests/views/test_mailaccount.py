@@ -1,42 +1,23 @@
 """The mailbox page: settings saved with write-only secrets, the connection test, "Forbind"."""
 
+import email
+from email import policy
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
 from sqlalchemy import select
 
+from app import demo
 from app.extensions import db
 from app.models import MailAccount
-from app.services.mailaccounts import runtime
 from app.services.mailaccounts.vault import vault
-from app.worker import make_worker
 
 PAGE = "/forum/vesterbro/settings/mail"
 MAILBOX = "samarbejdsforum@kk.test"
 
 
-@pytest.fixture
-def work(app):
-    """Return a function running the queued jobs with a real worker until none are left."""
-    from app.extensions import rq
-
-    rq.queue.connection.flushdb()
-
-    def run() -> None:
-        with app.app_context():
-            make_worker().work(burst=True, with_scheduler=False)
-        db.session.expire_all()
-
-    yield run
-    rq.queue.connection.flushdb()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens():
-    runtime.forget_sources()
-    yield
-    runtime.forget_sources()
+pytestmark = pytest.mark.usefixtures("fresh_mail_accounts")
 
 
 def _settings(**changes) -> dict:
@@ -90,7 +71,8 @@ def test_app_only_needs_the_organisations_tenant(logged_in, post):
 
 def test_testing_the_connection_logs_in_to_both_servers(logged_in, post, app, idp, dovecot_idp,
                                                         smtp_idp, oauth_config, work):
-    app.config.update(oauth_config)
+    app.config.update(oauth_config | {"MAIL_SELFTEST_SECONDS": 10})
+    smtp_idp.deliver_into(dovecot_idp)
     address, _ = dovecot_idp.add_user()
     client = idp.add_client(address)
     post(PAGE, _settings(address=address, tenant=idp.tenant, client_id=client.client_id,
@@ -102,6 +84,7 @@ def test_testing_the_connection_logs_in_to_both_servers(logged_in, post, app, id
     work()
     html = logged_in.get(PAGE).get_data(as_text=True)
     assert "IMAP: virker." in html and "SMTP: virker." in html
+    assert "Testmail: virker." in html and "+test" in html
     smtp_idp.refuse_auth("535 5.7.3 Authentication unsuccessful")
     post(f"{PAGE}/check")
     work()
@@ -134,3 +117,33 @@ def test_connect_signs_the_mailbox_in_and_saves_the_refresh_token(logged_in, pos
 
 def test_another_forums_secretary_cannot_see_the_page(client, make_forum, app):
     assert client.get(PAGE).status_code == 302  # to the login page
+
+
+def test_a_mailbox_failing_for_a_while_gets_a_banner_and_one_mail(logged_in, post, app, work):
+    from datetime import timedelta
+
+    from app.models import OutboundMessage, utcnow
+    from app.services.mailaccounts import state
+
+    post(PAGE, _settings())
+    account_id = _account().id
+    state.failed(account_id, "535 5.7.139 Authentication unsuccessful")
+    html = logged_in.get("/forum/vesterbro/roster/").get_data(as_text=True)
+    assert "har ikke virket siden" not in html  # not yet fifteen minutes
+    account = _account()
+    account.failing_since_dt = utcnow() - timedelta(minutes=16)
+    db.session.commit()
+    state.failed(account_id, "535 5.7.139 Authentication unsuccessful")
+    state.failed(account_id, "535 5.7.139 Authentication unsuccessful")  # told once only
+    html = logged_in.get("/forum/vesterbro/roster/").get_data(as_text=True)
+    assert "Postkassen samarbejdsforum@kk.test har ikke virket siden" in html
+    work()
+    db.session.rollback()
+    mails = db.session.scalars(select(OutboundMessage).filter_by(kind="mailbox_failing")).all()
+    assert len(mails) == 1 and mails[0].recipient == demo.SECRETARY_EMAIL
+    text = email.message_from_bytes(mails[0].raw, policy=policy.default).get_body(
+        ("plain",)).get_content()
+    assert "SMTP-godkendelse er slået fra" in text and "har ikke virket siden" in text
+    state.logged_in(account_id)  # over: the banner goes, and a new episode mails again
+    assert "har ikke virket siden" not in logged_in.get(PAGE).get_data(as_text=True)
+    assert _account().failure_notified_dt is None

@@ -14,13 +14,7 @@ from tests.workers.conftest import stored, wait_for
 from tests.workers.messages import sample
 from workers.supervisor import Supervisor, account_settings
 
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens():
-    runtime.forget_sources()
-    yield
-    runtime.forget_sources()
-
+pytestmark = pytest.mark.usefixtures("fresh_mail_accounts")
 
 @pytest.fixture
 def oauth_account(app, saved_forum, idp, dovecot_idp, oauth_config):

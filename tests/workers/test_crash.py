@@ -48,8 +48,11 @@ def _env(app, dovecot, address: str, database_url: str) -> dict:
         "IMAP_PORT": str(dovecot.port),
         "IMAP_USERNAME": address,
         "IMAP_PASSWORD": dovecot.users[address.lower()],
-        # Batches of 25 and 10 ms of work per message, so a kill lands inside a batch.
-        "TEST_WORKER_CONFIG": json.dumps({"IMAP_CHUNK": 25, "IMAP_BACKOFF_FIRST": 0.2}),
+        # Batches of 25 and 10 ms of work per message, so a kill lands inside a batch; the
+        # killed process's lease on the mailbox runs out in a second, not 45.
+        "TEST_WORKER_CONFIG": json.dumps({"IMAP_CHUNK": 25, "IMAP_BACKOFF_FIRST": 0.2,
+                                          "INTAKE_LEASE_SECONDS": 1,
+                                          "INTAKE_RELOAD_SECONDS": 0.2}),
         "TEST_PROCESS_DELAY": "0.01",
     }
 
