@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from tests.jobs.conftest import app_config, work  # noqa: F401 - fixtures: real SMTP, RQ worker
+from tests.jobs.conftest import app_config  # noqa: F401 - fixture: the real SMTP server
 
 
 @pytest.fixture
