@@ -70,6 +70,7 @@ class Decision:
     bounced_recipients: list[str] = field(default_factory=list)
     agenda: AgendaDraft | None = None
     error: str | None = None
+    proposal: dict[str, str | None] | None = None  # a COUNTER's {"start", "end"}, ISO UTC
 
     def review(self, reason: str) -> Decision:
         """Flag the decision for a person to look at, saying why."""
@@ -83,4 +84,5 @@ class Decision:
         out["reasons"] = list(self.reasons)
         out["bounced_recipients"] = list(self.bounced_recipients)
         out["agenda"] = self.agenda.to_dict() if self.agenda else None
+        out["proposal"] = dict(self.proposal) if self.proposal else None
         return out

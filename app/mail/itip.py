@@ -35,6 +35,7 @@ class CalendarObject:
     single_occurrence: bool = False  # only a RECURRENCE-ID instance was answered
     sequence: int | None = None  # the SEQUENCE answered; None when the reply leaves it out
     start: datetime | None = None  # DTSTART in UTC; None when absent, floating or a date
+    end: datetime | None = None  # DTEND in UTC, the same way
 
 
 def calendar_objects(mail: Mail) -> list[CalendarObject]:
@@ -75,6 +76,7 @@ def read_calendar(data: bytes, method_param: str = "") -> CalendarObject | None:
         single_occurrence=master is None,
         sequence=_integer(event.get("SEQUENCE")),
         start=_utc(event.get("DTSTART")),
+        end=_utc(event.get("DTEND")),
     )
 
 

@@ -59,6 +59,10 @@ def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     match = match_invitation(mail, ctx, obj.uid, [a.email for a in obj.attendees])
     if obj.method != "REPLY":
         decision = start(mail, "unknown", f"itip {obj.method}: not an answer")
+        if obj.method == "COUNTER" and obj.start is not None:
+            decision.proposal = {"start": obj.start.isoformat(),
+                                 "end": obj.end.isoformat() if obj.end else None}
+            decision.reasons.append(f"itip COUNTER proposes {obj.start:%Y-%m-%d %H:%M} UTC")
         return apply_match(decision, match, ctx).review("itip asks the organiser to act")
     decision = apply_match(start(mail, "rsvp"), match, ctx)
     decision.via, decision.comment = "calendar", _calendar_comment(mail, obj)

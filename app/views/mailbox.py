@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+from datetime import datetime
 from email import policy
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -23,12 +24,13 @@ from app.models import (
     InboundState,
     Invitation,
     Meeting,
+    MeetingStatus,
     OutboundMessage,
     OutboundState,
     Person,
     utcnow,
 )
-from app.services import agenda, htmlbody, inbound, invitations, outbound
+from app.services import agenda, htmlbody, inbound, invitations, meetings, outbound
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user, owned
 
@@ -99,7 +101,63 @@ def show(slug: str, message_id: int):
     html, html_note = safe_html(message)
     return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
                            html=html, html_note=html_note, form=FlaskForm(),
-                           open_invitations=_open_invitations(forum, message))
+                           open_invitations=_open_invitations(forum, message),
+                           proposal=_proposal(forum, message))
+
+
+def _proposal(forum, message: InboundMessage) -> tuple[Meeting, datetime, datetime] | None:
+    """Return (meeting, start, end) a matched COUNTER proposes, or None."""
+    decision = message.decision or {}
+    proposal = decision.get("proposal") or {}
+    invitation = db.session.get(Invitation, message.invitation_id
+                                or decision.get("invitation_id") or 0)
+    if not proposal.get("start") or invitation is None or invitation.meeting.forum_id != forum.id:
+        return None
+    meeting = invitation.meeting
+    try:
+        start = datetime.fromisoformat(proposal["start"])
+        end = (datetime.fromisoformat(proposal["end"]) if proposal.get("end")
+               else start + (meeting.end_dt - meeting.start_dt))
+    except (TypeError, ValueError):
+        return None
+    return meeting, start, end
+
+
+@bp.route("/<int:message_id>/proposal", methods=["POST"])
+@login_required
+def proposal(slug: str, message_id: int) -> Response:
+    """Move the meeting to the time a COUNTER proposes, or keep it; either way the mail is done."""
+    forum, message = _message(slug, message_id, InboundMessage.decision)
+    found = _proposal(forum, message)
+    back = redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    if not FlaskForm().validate_on_submit() or found is None:
+        flash(_("There is no proposal to answer."), "error")
+        return back
+    meeting, start, end = found
+    if request.form.get("choice") != "move":
+        message.state, message.reason = InboundState.ignored, f"forslaget afvist by {actor()}"
+        db.session.commit()
+        flash(_("The meeting keeps its time."), "info")
+        return redirect(url_for("mailbox.index", slug=slug, show="review"))
+    now = utcnow()
+    if meeting.status is MeetingStatus.cancelled or meeting.start_dt <= now or start <= now:
+        flash(_("The meeting cannot be moved: it is cancelled or has begun, "
+                "or the proposed time has passed."), "error")
+        return back
+    try:
+        changed = meetings.reschedule(meeting, start, end, meeting.location, actor=actor())
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return back
+    message.state = InboundState.applied
+    message.reason = f"meeting moved to {start:%Y-%m-%d %H:%M} UTC by {actor()}"
+    db.session.commit()
+    if changed and meeting.status is MeetingStatus.invited:
+        jobs.enqueue(jobs.send_invitations, meeting.id)
+        flash(_("The meeting is moved. Everyone invited gets the updated invitation."), "info")
+    else:
+        flash(_("The meeting is moved."), "info")
+    return redirect(url_for("mailbox.index", slug=slug, show="review"))
 
 
 @bp.route("/<int:message_id>/answer", methods=["POST"])
