@@ -46,7 +46,7 @@ def test_settings_come_from_the_config_with_defaults():
         "IMAP_POLL_SECONDS": "5",
     })
     assert (settings.port, settings.ssl, settings.max_bytes) == (993, True, 1000)
-    assert settings.poll_seconds == 5.0 and settings.idle_seconds == 540.0
+    assert settings.poll_seconds == 5.0 and settings.idle_seconds == 60.0
     assert settings.processed_folder == "Processed"
 
 
