@@ -4,7 +4,6 @@ import json
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -19,26 +18,9 @@ from app.models import (
     Invitation,
     InvitationRole,
     InvitationStatus,
-    MandateRole,
     OutboundMessage,
-    SeatKind,
 )
-from app.services import inbound, invitations, roster
-from tests.conftest import TODAY
-
-
-@pytest.fixture
-def invited(forum, make_person, make_meeting):
-    """Return the member's invitation, sent: one seat with member and alternate."""
-    seat = roster.add_seat(forum, SeatKind.organisation, "Københavns Politi")
-    roster.appoint(seat, make_person("Anne Jensen", "anne@politi.test"), TODAY)
-    roster.appoint(seat, make_person("Jens Hansen", "jens@politi.test"), TODAY,
-                   role=MandateRole.alternate)
-    meeting = make_meeting()
-    invitations.invite(meeting)
-    invitations.queue_invitations(meeting)
-    db.session.commit()
-    return db.session.scalars(select(Invitation)).one()
+from app.services import inbound, invitations
 
 
 def _reply(invitation, body, subject=None, sender=None):

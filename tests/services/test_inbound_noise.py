@@ -15,28 +15,17 @@ from app.models import (
     Invitation,
     InvitationRole,
     InvitationStatus,
-    MandateRole,
     OutboundMessage,
-    SeatKind,
 )
-from app.services import inbound, invitations, notify, roster
+from app.services import inbound, invitations, notify
 from app.services.invitations import token_secret
 from app.services.mailcontext import context_for
-from tests.conftest import TODAY
 
 
 @pytest.fixture
-def declined(forum, make_person, make_meeting):
+def declined(invited):
     """Return Anne's invitation after her decline: alternate called, notices queued."""
-    seat = roster.add_seat(forum, SeatKind.organisation, "Københavns Politi")
-    roster.appoint(seat, make_person("Anne Jensen", "anne@politi.test"), TODAY)
-    roster.appoint(seat, make_person("Jens Hansen", "jens@politi.test"), TODAY,
-                   role=MandateRole.alternate)
-    meeting = make_meeting()
-    invitations.invite(meeting)
-    invitations.queue_invitations(meeting)
-    db.session.commit()
-    member = db.session.scalars(select(Invitation)).one()
+    member = invited
     invitations.record_answer(member, "declined", AnswerChannel.mail)
     # The two notices the decline's follow-up job sends the member, composed and queued.
     notify.alternate_called(member, _alternate())
