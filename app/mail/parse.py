@@ -219,7 +219,7 @@ def parse(raw: bytes) -> Mail:
     """Parse RAW into a Mail; never raise for any input bytes."""
     if not isinstance(raw, bytes | bytearray):
         raw = str(raw).encode("utf-8", "replace")
-    parts = raw.count(b"\n--")
+    parts = max(raw.count(b"\n--"), 4 * raw.count(b"message/rfc822"))  # nesting costs too
     try:
         msg = BytesParser(policy=READ_POLICY).parsebytes(bytes(raw),
                                                          headersonly=parts > MAX_PARTS)

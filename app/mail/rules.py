@@ -46,7 +46,8 @@ def too_many_parts(mail: Mail, ctx: MailContext) -> Decision | None:
     parts = mail.cache.get("too_many_parts")
     if not parts:
         return None
-    decision = start(mail, "unknown", f"about {parts} MIME parts: only the headers were read")
+    decision = start(mail, "unknown",
+                     f"about {parts} MIME parts or nested mails: only the headers were read")
     return decision.review("too many MIME parts to be an answer or an agenda item")
 
 
