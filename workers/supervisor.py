@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 
 from app.extensions import db, rq
 from app.mail.accounts.providers import TlsMode
@@ -66,7 +66,11 @@ class Leases:
         # Not thread-local: the supervisor's loop takes, renews and gives back every lease.
         lock = self.redis.lock(f"forumpost:intake:account:{account_id}", timeout=self.seconds,
                                thread_local=False)
-        if not lock.acquire(blocking=False, token=self.holder):
+        try:
+            if not lock.acquire(blocking=False, token=self.holder):
+                return False
+        except RedisError as error:  # nothing new starts until Redis answers again
+            log.warning("Cannot take the lease of mailbox %s: %s", account_id, error)
             return False
         self.held[account_id] = lock
         return True
@@ -80,6 +84,11 @@ class Leases:
         except (LockError, AttributeError):
             self.held.pop(account_id, None)
             return False
+        except RedisError as error:
+            # Redis is away: keep reading. Were another process to take over meanwhile, a
+            # mail read twice is still stored and applied once (its bytes are its key).
+            log.warning("Cannot renew the lease of mailbox %s: %s", account_id, error)
+            return True
 
     def release(self, account_id: int | str) -> None:
         """Give ACCOUNT_ID's lease back, for another process to take at once."""
@@ -87,8 +96,8 @@ class Leases:
         try:
             if lock is not None:
                 lock.release()
-        except LockError:
-            pass  # it ran out already
+        except (LockError, RedisError):
+            pass  # it ran out already, or runs out by itself
 
 
 def account_settings(account: MailAccount, config) -> ImapSettings:

@@ -89,3 +89,19 @@ def test_each_mailbox_is_read_by_one_process_and_taken_over_after_a_kill(
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_while_redis_is_away_what_runs_keeps_running_and_nothing_new_starts():
+    from redis import Redis
+
+    from tests.servers.process import free_port
+    from workers.supervisor import Leases
+
+    leases = Leases(Redis(port=free_port(), socket_connect_timeout=0.5), seconds=30)
+    assert leases.take(1) is False  # not reachable: not ours to read
+    held = leases.redis.lock("forumpost:intake:account:2", timeout=30, thread_local=False)
+    held.local.token = leases.holder.encode()  # taken before Redis went away
+    leases.held[2] = held
+    assert leases.renew(2) is True
+    leases.release(2)  # and giving it back does not raise either
+    assert 2 not in leases.held
