@@ -98,6 +98,7 @@ def _register(app: Flask) -> None:
         archive,
         auth,
         dashboard,
+        health,
         mailaccount,
         mailbox,
         meetings,
@@ -108,7 +109,7 @@ def _register(app: Flask) -> None:
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp, plan,
-                   archive, mailaccount):
+                   archive, mailaccount, health):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)
