@@ -146,9 +146,11 @@ def reply_to_token(msg: EmailMessage, forum: ForumInfo, token: str | None) -> No
 
 def thread_to(msg: EmailMessage, in_reply_to: str | None) -> None:
     """Thread MSG under the inbound message it answers, when there is one."""
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = in_reply_to
+    # The ledger and the parser keep ids bare; mail clients thread only on "<id>".
+    bare = (in_reply_to or "").strip().strip("<>").strip()
+    if bare:
+        msg["In-Reply-To"] = f"<{bare}>"
+        msg["References"] = f"<{bare}>"
 
 
 def text_cte(text: str) -> str:

@@ -10,7 +10,12 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from app.mail.compose import compose_invitation, compose_minutes, compose_rsvp_confirmation
+from app.mail.compose import (
+    compose_agenda_receipt,
+    compose_invitation,
+    compose_minutes,
+    compose_rsvp_confirmation,
+)
 from app.mail.messages import RecipientInfo
 from app.mail.tokens import read_token, split_subaddress
 from tests.compose.cases import (
@@ -182,3 +187,10 @@ def test_parses_with_compat32_too() -> None:
     assert [p.get_content_type() for p in legacy.walk()][-2:] == [
         "text/calendar", "application/ics"]
     assert legacy.get_payload()[1].get_filename() == "invite.ics"
+
+
+@pytest.mark.parametrize("given", ["a@b.dk", "<a@b.dk>", " a@b.dk "])
+def test_agenda_receipt_threads_with_angle_brackets(given: str) -> None:
+    # The parser hands on bare ids; In-Reply-To without brackets threads in no mail client.
+    msg = reparse(compose_agenda_receipt(FORUM, "Budget", MEMBER, in_reply_to=given))
+    assert msg["In-Reply-To"] == msg["References"] == "<a@b.dk>"

@@ -1,5 +1,7 @@
 """Agenda mail is answered only to the forum's own people: never to an address a stranger picks."""
 
+import email
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -57,3 +59,13 @@ def test_a_rejection_never_goes_to_a_stranger(app, forum):
     agenda.reject(item, "sekretaer", "Ikke vores bord")
     assert notify_agenda.rejection(item) is None
     assert db.session.query(OutboundMessage).count() == 0
+
+
+def test_the_receipt_threads_under_the_forwarded_mail(app, forum, make_person):
+    make_person("Karen Beboer", "karen@beboer.test")
+    db.session.commit()
+    raw = _item_mail(forum, "karen@beboer.test")
+    message, followups = _take(raw)
+    (row,) = notices.queue(followups[0].args[0])
+    sent = email.message_from_bytes(row.raw, policy=policy.default)
+    assert sent["In-Reply-To"] == sent["References"] == f"<{message.message_id}>"
