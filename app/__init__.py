@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -10,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import extensions as ext
+from app import logs
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
 from app.mail.accounts.credentials import new_key
@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _embedded_defaults(app)
     _init_extensions(app)
     _register(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     return app
 
 

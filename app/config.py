@@ -39,6 +39,8 @@ ENVIRONMENT = {
                   "Send with a signed return path per message, local+b-<token>@domain (1/0)."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
+    "LOG_FORMAT": ("LOG_FORMAT", str, "Log lines on stdout: `text`, or `json` for a collector."),
+    "LOG_LEVEL": ("LOG_LEVEL", str, "Least severe log level written (DEBUG, INFO, WARNING)."),
 }
 
 
@@ -112,6 +114,9 @@ class Defaults:
     SEND_LOCK_WAIT_SECONDS = 120
     #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
     SWEEP_CRON = "*/5 * * * *"
+    #: Logs on stdout, one line a record (app/logs.py).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
 
 def _parse(value: str, kind) -> object:

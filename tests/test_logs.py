@@ -1,0 +1,44 @@
+"""Logs on stdout: plain lines, or one JSON object a line for a collector."""
+
+import json
+import logging
+
+import pytest
+
+from app import create_app
+
+
+@pytest.fixture
+def make_app(app_config):
+    """Return a function creating an app with extra configuration."""
+    return lambda **config: create_app(app_config | config)
+
+
+def test_json_logs_are_one_object_a_line_with_time_level_and_message(make_app, capsys):
+    make_app(LOG_FORMAT="json")
+    capsys.readouterr()
+    logging.getLogger("app.test").warning("afbud fra %s", "Søren")
+    [line] = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert record["level"] == "WARNING"
+    assert record["name"] == "app.test"
+    assert record["message"] == "afbud fra Søren"
+    assert {"time", "process"} <= set(record)
+
+
+def test_plain_logs_by_default_and_one_handler_however_many_apps(make_app, capsys):
+    make_app()
+    make_app()
+    capsys.readouterr()
+    logging.getLogger("app.test").info("hej")
+    out = capsys.readouterr().out
+    assert out.count("hej") == 1
+    assert " INFO app.test hej" in out
+
+
+def test_the_level_is_set_by_log_level(make_app, capsys):
+    make_app(LOG_LEVEL="WARNING")
+    capsys.readouterr()
+    logging.getLogger("app.test").info("stille")
+    assert "stille" not in capsys.readouterr().out
+    make_app()  # the next app of this process logs INFO again
