@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.mail.decision import AgendaDraft
+from app.mail.summary import FORWARD_MARKER
 from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Forum, Meeting, Person, utcnow
 from app.services import audit, pending, roster
 from app.services.errors import ServiceError
@@ -54,7 +55,7 @@ def _body(draft: AgendaDraft, forwarder: str) -> str:
         who = f"{draft.original_sender_name} <{draft.original_sender}>".strip()
         header = [f"Fra: {who}", f"Dato: {draft.original_date or ''}",
                   f"Emne: {draft.original_subject}"]
-        parts.append("---------- Videresendt ----------\n" + "\n".join(header))
+        parts.append(FORWARD_MARKER + "\n" + "\n".join(header))
     parts.append(draft.body.strip())
     return "\n\n".join(p for p in parts if p)
 

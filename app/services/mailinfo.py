@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.mail.messages import AgendaLine, ForumInfo, MeetingInfo, RecipientInfo
+from app.mail.summary import agenda_summary
 from app.models import AgendaItem, AgendaStatus, Forum, Invitation, Meeting, Person
 
 
@@ -34,13 +35,7 @@ _APPROVED = (
 def agenda_lines(meeting: Meeting) -> list[AgendaLine]:
     """Return the meeting's approved agenda, in order."""
     items = db.session.scalars(_APPROVED, {"meeting_id": meeting.id})
-    return [AgendaLine(n, item.title, _summary(item.body)) for n, item in enumerate(items, 1)]
-
-
-def _summary(body: str) -> str:
-    """Return the first paragraph of BODY, shortened for an invitation."""
-    first = (body or "").strip().split("\n\n", 1)[0].strip()
-    return first if len(first) <= 300 else first[:297].rstrip() + "…"
+    return [AgendaLine(n, item.title, agenda_summary(item.body)) for n, item in enumerate(items, 1)]
 
 
 def meeting_info(meeting: Meeting, agenda: list[AgendaLine] | None = None) -> MeetingInfo:
