@@ -55,6 +55,7 @@ def template_env() -> Environment:
         auto_reload=False,
     )
     env.filters["paragraphs"] = html_paragraphs
+    env.filters["first_upper"] = first_upper
     return env
 
 
@@ -88,12 +89,39 @@ def mail_language(forum: ForumInfo, recipient: RecipientInfo | None = None) -> s
     return language_of(chosen)
 
 
+# Danish titles as the app names meetings ("Møde i X"), and how a sentence names them.
+_DANISH_TITLES = (
+    (re.compile(r"^Ekstraordinært møde i (.+)$", re.IGNORECASE), "det ekstraordinære møde i {}"),
+    (re.compile(r"^Sommermøde i (.+)$", re.IGNORECASE), "sommermødet i {}"),
+    (re.compile(r"^Møde i (.+)$", re.IGNORECASE), "mødet i {}"),
+)
+
+
+def meeting_phrase(title: str, lang: str) -> str:
+    """Return how a sentence names the meeting TITLE: "mødet i Samarbejdsforum"."""
+    # "Du er indkaldt til Møde i X" reads as a capital in mid-sentence; a title of the
+    # secretary's own ("Budgetseminar") is quoted as a name instead.
+    if lang == "en":
+        return title
+    for pattern, phrase in _DANISH_TITLES:
+        found = pattern.match(title.strip())
+        if found:
+            return phrase.format(found.group(1))
+    return f"mødet »{title.strip()}«"
+
+
+def first_upper(text: str) -> str:
+    """Return TEXT with its first letter in upper case, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def meeting_context(forum: ForumInfo, meeting: MeetingInfo, lang: str) -> dict[str, Any]:
     """Return the template variables every meeting mail shares."""
     return {
         "lang": lang,
         "forum": forum,
         "meeting": meeting,
+        "the_meeting": meeting_phrase(meeting.title, lang),
         "when": format_meeting_time(meeting.start, meeting.end, forum.timezone, lang),
         "short_date": format_meeting_date_short(meeting.start, forum.timezone, lang),
     }
@@ -242,6 +270,7 @@ _SUBJECTS: dict[str, tuple[str, str]] = {
         "Tentative answer noted: {title} {date}",
     ),
     "agenda_receipt": ("Forslag modtaget: {item}", "Proposal received: {item}"),
+    "agenda_approved": ("På dagsordenen: {item}", "On the agenda: {item}"),
     "agenda_rejected": ("Ikke optaget på dagsordenen: {item}", "Not on the agenda: {item}"),
     "address_bouncing": ("Mail kan ikke leveres til {name}", "Mail cannot be delivered to {name}"),
     "mailbox_failing": ("Postkassen {address} virker ikke", "The mailbox {address} is failing"),

@@ -149,6 +149,24 @@ def compose_agenda_receipt(
     return seal(msg, stamp, lang)
 
 
+def compose_agenda_approved(
+    forum: ForumInfo,
+    item_title: str,
+    meeting: MeetingInfo,
+    recipient: RecipientInfo,
+    *,
+    now: datetime | None = None,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """Tell the proposer that an agenda item is on MEETING's agenda, as the receipt promised."""
+    lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
+    context = {**meeting_context(forum, meeting, lang), "recipient": recipient,
+               "item_title": item_title}
+    line = subject("agenda_approved", lang, item=item_title)
+    msg = _notice(forum, recipient_address(recipient), line, "agenda_approved", context, stamp)
+    return seal(msg, stamp, lang)
+
+
 def compose_agenda_rejected(
     forum: ForumInfo,
     item_title: str,

@@ -32,7 +32,7 @@ Audience = Literal["secretary", "body"]
 # Subject lines as (Danish, English).
 _SUBJECTS: dict[str, tuple[str, str]] = {
     "term_ending": (
-        "Valgperiode udløber {date}: {seat} – {name}",
+        "Mandatperiode udløber {date}: {seat} – {name}",
         "Term ends {date}: {seat} – {name}",
     ),
     "seat_vacant": ("Ledig plads i {forum}: {seat}", "Vacant seat in {forum}: {seat}"),

@@ -1,4 +1,4 @@
-"""Mails about agenda items (receipt, rejection) and to the secretary about addresses."""
+"""Mails about agenda items (receipt, approval, rejection) and to the secretary about addresses."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from app.mail import compose_notices
 from app.mail.messages import RecipientInfo
 from app.models import AgendaItem, Forum, Person
 from app.services import outbound
-from app.services.mailinfo import forum_info
+from app.services.mailinfo import forum_info, meeting_info
 
 
 def _submitter(item: AgendaItem) -> RecipientInfo | None:
@@ -32,6 +32,19 @@ def receipt(item: AgendaItem, in_reply_to: str | None = None):
         forum_info(item.forum), item.title, recipient, in_reply_to=in_reply_to or None)
     row, created = outbound.queue(item.forum, f"agenda_receipt:{item.id}", message,
                                   "agenda_receipt")
+    return row if created else None
+
+
+def approval(item: AgendaItem):
+    """Queue the news that ITEM is on its meeting's agenda, as the receipt promised."""
+    recipient = _submitter(item)
+    if recipient is None or item.meeting is None:
+        return None
+    message = compose_notices.compose_agenda_approved(
+        forum_info(item.forum), item.title, meeting_info(item.meeting, agenda=[]), recipient)
+    # Keyed by the meeting too: an item moved to another meeting is news again.
+    row, created = outbound.queue(item.forum, f"agenda_approved:{item.id}:{item.meeting_id}",
+                                  message, "agenda_approved")
     return row if created else None
 
 

@@ -74,7 +74,8 @@ class Pending(NamedTuple):
 #: cancellations must not wait behind a flood of receipts), acknowledgements last,
 #: everything else between. Within a rank the oldest goes first.
 URGENT = ("invitation", "cancellation", "alternate_released")
-ACKNOWLEDGEMENTS = ("confirmation", "agenda_receipt", "agenda_rejected", "address_bouncing")
+ACKNOWLEDGEMENTS = ("confirmation", "agenda_receipt", "agenda_approved", "agenda_rejected",
+                    "address_bouncing")
 PRIORITY = dict.fromkeys(URGENT, 0) | dict.fromkeys(ACKNOWLEDGEMENTS, 2)
 _RANK = case(PRIORITY, value=OutboundMessage.kind, else_=1)
 #: A message the server refused for now waits behind fresh ones of its rank, so a

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -186,7 +187,7 @@ def confirm(forum: Forum, rows: list[Proposal], location: str | None,
     for row in sorted(rows, key=lambda r: r.day):
         if row.day in taken:
             raise ServiceError(_l("There is already a meeting on %(day)s.",
-                                  day=row.day.isoformat()))
+                                  day=format_date(row.day, "long")))
         taken.add(row.day)
         start, end = datetime.combine(row.day, row.start, zone), datetime.combine(
             row.day, row.end, zone)

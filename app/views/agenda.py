@@ -91,7 +91,7 @@ def create(slug: str) -> Response:
 @bp.route("/<int:item_id>/approve", methods=["POST"])
 @login_required
 def approve(slug: str, item_id: int) -> Response:
-    """Put the item on the chosen meeting's agenda."""
+    """Put the item on the chosen meeting's agenda and tell the submitter."""
     forum = forum_for_user(slug)
     item = owned(AgendaItem, item_id, forum)
     form = ApproveForm()
@@ -105,7 +105,9 @@ def approve(slug: str, item_id: int) -> Response:
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("agenda.queue", slug=slug))
+    row = notify_agenda.approval(item)
     db.session.commit()
+    jobs.send_rows([row])
     flash(_("“%(title)s” is on the agenda.", title=item.title), "info")
     return redirect(url_for("agenda.queue", slug=slug))
 

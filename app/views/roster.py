@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -121,7 +122,7 @@ def end(slug: str, mandate_id: int) -> Response:
         else:
             db.session.commit()
             flash(_("The mandate of %(name)s ends %(day)s.", name=mandate.person.name,
-                    day=form.last_day.data.isoformat()), "info")
+                    day=format_date(form.last_day.data, "long")), "info")
     return redirect(url_for("roster.index", slug=slug))
 
 

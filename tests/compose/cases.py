@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from app.mail import compose as c
+from app.mail.compose_notices import compose_agenda_approved
 from app.mail.messages import (
     AgendaLine,
     Attachment,
@@ -62,6 +63,9 @@ MOVED = replace(
     end=datetime(2026, 12, 10, 17, 0, tzinfo=UTC),
     location="Borgernes Hus, Lokale 3",
 )
+
+EXTRAORDINARY = replace(MEETING, title="Ekstraordinært møde i Samarbejdsforum",
+                        kind="extraordinary")
 
 # The caller bumps SEQUENCE before uninviting an alternate, as for any CANCEL.
 RELEASED = replace(MEETING, sequence=1)
@@ -169,6 +173,16 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
     ),
     "agenda_rejected_en": lambda: c.compose_agenda_rejected(
         FORUM, "Christmas lunch", "This belongs to the staff association.", MEMBER_EN, **STAMP
+    ),
+    "agenda_approved_da": lambda: compose_agenda_approved(
+        FORUM, "Trivselsmåling 2027", MEETING, MEMBER, **STAMP
+    ),
+    "agenda_approved_en": lambda: compose_agenda_approved(
+        FORUM, "Well-being survey 2027", MEETING, MEMBER_EN, **STAMP
+    ),
+    # An extraordinary meeting is named so once, and a forum signing with its own name once.
+    "invitation_extraordinary_da": lambda: c.compose_invitation(
+        replace(FORUM, sender_name=FORUM.name), EXTRAORDINARY, MEMBER, TOKEN, **STAMP
     ),
 }
 

@@ -41,9 +41,9 @@ def test_a_q1_meeting_invites_the_guests_with_the_guest_text(
     got = {r.rcpt_tos[0]: parse(r) for r in smtp.messages}
     assert sorted(got) == ["medlem@x.test", "politiker1@kk.test", "politiker2@kk.test"]
     guest = _text(got["politiker1@kk.test"])
-    assert "Du er inviteret som gæst til Møde i Samarbejdsforum" in guest
+    assert "Du er inviteret som gæst til mødet i Samarbejdsforum" in guest
     assert "Du er indkaldt til" not in guest
-    assert "Du er indkaldt til Møde i Samarbejdsforum" in _text(got["medlem@x.test"])
+    assert "Du er indkaldt til mødet i Samarbejdsforum" in _text(got["medlem@x.test"])
 
 
 def test_a_q3_meeting_invites_them_too_and_a_q2_meeting_does_not(

@@ -52,7 +52,7 @@ def test_confirming_a_taken_day_creates_nothing(app, logged_in, post, make_meeti
             "rows-1-include": "y", "rows-1-day": "2027-05-11", "rows-1-start": "16:00",
             "rows-1-end": "18:00", "rows-1-kind": "regular"}
     response = post("/forum/samarbejdsforum/plan/2027", rows, follow_redirects=True)
-    assert "Der er allerede et møde" in response.get_data(as_text=True)
+    assert "Der er allerede et møde den 11. maj 2027." in response.get_data(as_text=True)
     assert len(_meetings()) == 1
 
 

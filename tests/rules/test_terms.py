@@ -53,7 +53,7 @@ def test_a_term_ending_across_the_new_year_is_noticed_60_and_14_days_ahead_once(
     assert mandate.term_ends_on == date(2027, 1, 14)
     secretary, forum_id = forum.secretary_address, forum.id
     sent = run_days(smtp, forum_id, date(2026, 11, 1), date(2027, 1, 20))
-    subject = "Valgperiode udløber 14. januar 2027: Nabo 3 – Jens Hansen"
+    subject = "Mandatperiode udløber 14. januar 2027: Nabo 3 – Jens Hansen"
     assert sent == {
         date(2026, 11, 15): [(BODY, subject), (secretary, subject)],
         date(2026, 12, 31): [(BODY, subject), (secretary, subject)],
