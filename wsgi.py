@@ -1,5 +1,6 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
 
-from app import create_app
+from app import create_app, private_files
 
+private_files()
 app = create_app()

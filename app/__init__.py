@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=_instance_path(),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -37,10 +39,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def private_files() -> None:
+    """Create every file of this process for its own user only (instance/: keys, database)."""
+    os.umask(0o077)
+
+
+def _instance_path() -> str | None:
+    """Return INSTANCE_PATH from the environment, absolute, or None for ./instance."""
+    path = os.environ.get("INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
 def _embedded_defaults(app: Flask) -> None:
     """Fill in what is not configured with parts that run inside the app."""
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance.chmod(0o700)  # made by an older release with the default umask
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     if not app.config.get("CREDENTIALS_KEY"):
@@ -103,13 +117,14 @@ def _register(app: Flask) -> None:
         mailbox,
         meetings,
         minutes,
+        paper,
         plan,
         roster,
         rsvp,
     )
 
-    for module in (auth, dashboard, agenda, meetings, minutes, roster, mailbox, rsvp, plan,
-                   archive, mailaccount, health):
+    for module in (auth, dashboard, agenda, meetings, minutes, paper, roster, mailbox, rsvp,
+                   plan, archive, mailaccount, health):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)
