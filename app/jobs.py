@@ -28,7 +28,7 @@ from app.models import (
     OutboundState,
     utcnow,
 )
-from app.services import invitations, notify, outbound
+from app.services import invitation_sync, invitations, notify, outbound
 from app.services import notices as notices_service
 from app.services.mailaccounts import state as account_state
 from app.services.mailinfo import meeting_info
@@ -181,12 +181,16 @@ def send_invitations(meeting_id: int) -> int:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         return 0
-    invitations.invite(meeting, actor="jobs")
+    if meeting.start_dt <= utcnow():
+        log.info("Not inviting to %s: it has begun", meeting)
+        return 0
+    sent = invitation_sync.send_round(meeting, actor="jobs")
     # Committed before composing: a write holds the database (SQLite: all of it) until
     # its commit, and another worker's marks would wait for the whole composition. A
     # crash before the next commit leaves invitations without mail, which a retry or
     # the secretary sending again queues, since invite() skips who is invited.
     db.session.commit()
+    enqueue_all([sent.followup])  # the CANCELs of those withdrawn
     ids = invitations.queue_invitations(meeting) + _still_queued(meeting.id, "invitation")
     version = (meeting.id, meeting.sequence, meeting.start_dt)  # before the commit expires it
     db.session.commit()

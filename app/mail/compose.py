@@ -43,7 +43,8 @@ from app.mail.itip_out import build_calendar
 from app.mail.messages import ForumInfo, MeetingInfo, RecipientInfo
 from app.mail.tokens import reply_address
 
-CancelKind = Literal["meeting_cancelled", "alternate_released"]
+CancelKind = Literal["meeting_cancelled", "alternate_released", "withdrawn_mandate",
+                     "withdrawn_guest"]
 
 
 def _context(
@@ -177,8 +178,10 @@ def compose_cancellation(
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """Compose an iMIP CANCEL: the meeting is off, or this alternate is no longer needed."""
-    if kind not in ("meeting_cancelled", "alternate_released"):
+    """Compose an iMIP CANCEL: the meeting is off, this alternate is no longer needed, or
+    the recipient is no longer to be invited (their mandate ended, or off the guest list)."""
+    if kind not in ("meeting_cancelled", "alternate_released", "withdrawn_mandate",
+                    "withdrawn_guest"):
         raise ValueError(f"unknown cancellation kind {kind!r}")
     if meeting.sequence < 1:
         # A CANCEL must outrank the REQUEST it cancels (RFC 5546 2.1.4).
@@ -189,13 +192,15 @@ def compose_cancellation(
     context = _context(
         forum, meeting, recipient, lang, kind=kind, reason=reason, automatic=automatic
     )
-    msg = _start(forum, recipient, kind, context, stamp)
+    # One subject for every personal withdrawal: "Du er ikke længere indkaldt".
+    key = "meeting_cancelled" if kind == "meeting_cancelled" else "alternate_released"
+    msg = _start(forum, recipient, key, context, stamp)
     _set_reply_to(msg, forum, token)
     if automatic:
         mark_automatic(msg)
     set_bodies(msg, *render_pair("cancellation", context))
     ics = build_calendar(forum, meeting, recipient, "CANCEL", reason or "", stamp.now,
-                         whole_meeting=not automatic, token=token)
+                         whole_meeting=kind == "meeting_cancelled", token=token)
     add_calendar(msg, ics, "CANCEL")
     return seal(msg, stamp, lang)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -101,13 +102,18 @@ def record(forum: Forum, year: int) -> list[SeatRecord]:
 
 
 def csv_text(records: list[SeatRecord], year: int) -> str:
-    """Return the records as CSV: one row per seat, the counts and the meetings held."""
+    """Return the records as CSV for Excel in the reader's language: one row per seat."""
+    # Danish Excel splits on the list separator, ";" (the comma is the decimal mark), and
+    # reads UTF-8 only after a byte order mark, which the caller puts first.
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["year", "seat", "kind", "member", "alternate", "empty", "meetings"])
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Year"), _("Seat"), _("Kind"), _("Member came"), _("Alternate came"),
+                     _("Seat empty"), _("Meetings held")])
+    kinds = {"organisation": _("Organisation"), "neighbour": _("Neighbour"),
+             "secretary": _("Secretary")}
     for r in records:
-        writer.writerow([year, r.seat.label, r.seat.kind.value, r.member, r.alternate, r.empty,
-                         r.meetings])
+        writer.writerow([year, r.seat.label, kinds.get(r.seat.kind.value, r.seat.kind.value),
+                         r.member, r.alternate, r.empty, r.meetings])
     return out.getvalue()
 
 

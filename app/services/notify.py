@@ -91,9 +91,10 @@ def _personal_sequence(info, releases: int, cancelling: bool = False):
 
 def cancellation(inv: Invitation, kind: str, release: int | None = None,
                  ledger: LedgerView | None = None):
-    """Queue a CANCEL: the meeting is off, or (RELEASE-th time) the alternate is not needed."""
+    """Queue a CANCEL: the meeting is off, or (RELEASE-th time) this invitee is withdrawn:
+    the alternate is not needed, the mandate ended, the guest is off the list."""
     meeting = inv.meeting
-    if kind == "alternate_released":
+    if kind != "meeting_cancelled":
         key = f"{kind}:{inv.id}:{release}"
         info = _personal_sequence(meeting_info(meeting), release - 1, cancelling=True)
     else:
@@ -148,7 +149,8 @@ def confirmation(inv: Invitation, alternate_name: str | None, stamp: str = ""):
     last = db.session.scalar(
         select(func.max(OutboundMessage.created_dt)).filter_by(invitation_id=inv.id,
                                                               kind="confirmation"))
-    if last is not None and utcnow() - last < CONFIRMATION_INTERVAL:
+    # An alternate called in is news the member must have, however recent the last one.
+    if last is not None and utcnow() - last < CONFIRMATION_INTERVAL and not alternate_name:
         return None
     message = compose_notices.compose_rsvp_confirmation(
         forum_info(inv.meeting.forum), meeting_info(inv.meeting),

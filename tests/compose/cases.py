@@ -123,6 +123,15 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
     "cancellation_released_en": lambda: c.compose_cancellation(
         FORUM, RELEASED, ALTERNATE_EN, TOKEN, kind="alternate_released", **STAMP
     ),
+    "cancellation_withdrawn_da": lambda: c.compose_cancellation(
+        FORUM, RELEASED, MEMBER, TOKEN, kind="withdrawn_mandate", **STAMP
+    ),
+    "cancellation_withdrawn_en": lambda: c.compose_cancellation(
+        FORUM, RELEASED, MEMBER_EN, TOKEN, kind="withdrawn_mandate", **STAMP
+    ),
+    "cancellation_withdrawn_guest_da": lambda: c.compose_cancellation(
+        FORUM, RELEASED, GUEST, TOKEN, kind="withdrawn_guest", **STAMP
+    ),
     "reminder_da": lambda: c.compose_reminder(FORUM, MEETING, MEMBER, TOKEN, **STAMP),
     "reminder_en": lambda: c.compose_reminder(FORUM, MEETING, MEMBER_EN, TOKEN, **STAMP),
     "final_agenda_da": lambda: c.compose_final_agenda(FORUM, MEETING, MEMBER, **STAMP),
