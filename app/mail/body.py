@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import weakref
 from collections.abc import Iterator
 from email.message import Message
@@ -36,6 +37,23 @@ def filename(part: Message) -> str:
         return unescape_surrogates(part.get_filename() or "")
     except Exception:
         return ""
+
+
+_FILENAME_MAX = 200
+
+
+def clean_filename(name: str) -> str:
+    """Return NAME safe to show and to save: no control, bidi or format characters
+    (U+202E turns "gpj.exe" into "exe.jpg" on screen), no path, at most 200 characters."""
+    kept = "".join(" " if ch in "\t\r\n" else ch for ch in name
+                   if ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    kept = kept.replace("/", "_").replace("\\", "_")
+    kept = " ".join(kept.split()).lstrip(". ")
+    if len(kept) > _FILENAME_MAX:  # keep the extension, which says what opens it
+        stem, dot, ext = kept.rpartition(".")
+        ext = dot + ext if dot and len(ext) <= 10 else ""
+        kept = kept[:_FILENAME_MAX - len(ext)] + ext
+    return kept
 
 
 def is_attachment(part: Message) -> bool:
@@ -149,7 +167,8 @@ def attachments(part: Message) -> list[Attachment]:
         ctype = content_type(leaf)
         if leaf is part or ctype == "message/rfc822" or not is_attachment(leaf):
             continue
-        found.append(Attachment(filename(leaf) or "attachment", ctype, payload_bytes(leaf)))
+        name = clean_filename(filename(leaf)) or "attachment"
+        found.append(Attachment(name, ctype, payload_bytes(leaf)))
     return found
 
 

@@ -53,6 +53,23 @@ def own_words(text: str) -> str:
     return top or _top_words(_bottom_posted(text))
 
 
+def fold(text: str) -> tuple[str, str]:
+    """Split TEXT into what to show and the quoted mail below it, to fold away.
+
+    The cut is the first quote attribution, separator, header block or '>' line; a
+    text that starts with a quote (a bottom-posted reply) is shown whole.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    head = text[:_MAX_CHARS]
+    cut = _first_cut(head)
+    quoted = re.search(r"^[ \t]*>", head, re.MULTILINE)
+    if quoted is not None:
+        cut = min(cut, quoted.start())
+    if cut >= len(text) or not text[:cut].strip():
+        return text.strip("\n"), ""
+    return text[:cut].rstrip(), text[cut:].strip("\n")
+
+
 def _bottom_posted(text: str) -> str:
     """Return the unquoted text below the last '>' line (a bottom-posted reply), or ''."""
     lines = text.split("\n")

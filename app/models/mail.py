@@ -48,6 +48,12 @@ class InboundMessage(Base):
     html: Mapped[str | None] = deferred(mapped_column(Text))
     #: Why the HTML shown is less than the message's ("too_deep", "too_large"), or None.
     html_note: Mapped[str | None] = mapped_column(String(32))
+    #: The readable text body as found at intake (at most TEXT_MAX characters), shown on
+    #: the Post page; None when stored before intake kept it.
+    text_body: Mapped[str | None] = deferred(mapped_column(Text))
+    #: The attached files as found at intake, in order: [{"filename", "content_type",
+    #: "size"}]; the bytes stay in the raw message.
+    attachments: Mapped[list | None] = mapped_column(JSON)
     #: The pipeline's decision as JSON, for the secretary and `flask mail explain`.
     decision: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[InboundState] = mapped_column(

@@ -28,7 +28,7 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, audit, followups, htmlbody, invitations
+from app.services import agenda, audit, followups, htmlbody, invitations, textbody
 from app.services.errors import ServiceError
 from app.services.mailcontext import context_for
 
@@ -182,16 +182,19 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list[
     mail = parse(raw)  # once, for the HTML, routing and deciding
     # Sanitised once, here, with a cap: the Post page shows this and never parses again.
     html = htmlbody.of_message(mail.msg)
+    body = textbody.of_mail(mail)
     forum = route(raw, forums, mail) or next(
         (f for f in forums if f.id == message.forum_id), None)  # the mailbox's own forum
     if forum is None:
         message.html, message.html_note = html
+        message.text_body, message.attachments = body
         _finish(message, InboundState.quarantined, "not addressed to any forum")
         return []
     decision = decide(raw, context_for(forum, forums), mail)
     recorded = APPLY[decision.kind](forum, message, decision)
     # Written after applying: the queries there would otherwise flush the row twice.
     message.html, message.html_note = html
+    message.text_body, message.attachments = body
     message.forum_id = forum.id
     message.decision, message.kind, message.rsvp = decision.to_dict(), decision.kind, decision.rsvp
     message.sender = decision.sender or message.sender

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Meeting
 from app.services import agenda, notify_agenda
 from app.services.errors import ServiceError
-from app.views.common import actor, coming_meetings, forum_for_user, options, owned
+from app.views.common import actor, coming_meetings, download, forum_for_user, options, owned
 
 bp = Blueprint("agenda", __name__, url_prefix="/forum/<slug>/agenda")
 
@@ -170,7 +170,4 @@ def attachment(slug: str, item_id: int, file_id: int) -> Response:
         from flask import abort
 
         abort(404)
-    response = Response(file.data, mimetype="application/octet-stream")
-    response.headers.set("Content-Disposition", "attachment", filename=file.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(file.data, file.filename)

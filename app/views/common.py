@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort
+from io import BytesIO
+
+from flask import Response, abort, send_file
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -57,3 +59,12 @@ def coming_meetings(forum: Forum) -> list[Meeting]:
 def options(pairs) -> list[SelectChoice]:
     """Return (value, label) pairs as the choices WTForms wants."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def download(data: bytes, filename: str) -> Response:
+    """Return DATA as a file download named FILENAME, whatever its letters (RFC 5987's
+    filename* beside an ASCII one), never shown inline and never sniffed as a page."""
+    response = send_file(BytesIO(data), mimetype="application/octet-stream", as_attachment=True,
+                         download_name=filename or "vedhaeftning", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -17,12 +17,15 @@ from werkzeug.wrappers import Response
 
 from app import jobs
 from app.extensions import db
+from app.filters import short_date, state_label
 from app.mail.decision import AgendaDraft
+from app.mail.quotes import fold
 from app.models import (
     AnswerChannel,
     InboundMessage,
     InboundState,
     Invitation,
+    InvitationStatus,
     Meeting,
     MeetingStatus,
     OutboundMessage,
@@ -30,9 +33,9 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, htmlbody, inbound, invitations, meetings, outbound
+from app.services import agenda, htmlbody, inbound, invitations, meetings, outbound, textbody
 from app.services.errors import ServiceError
-from app.views.common import actor, forum_for_user, owned
+from app.views.common import actor, download, forum_for_user, owned
 
 bp = Blueprint("mailbox", __name__, url_prefix="/forum/<slug>/mail")
 
@@ -68,6 +71,15 @@ def _message(slug: str, message_id: int, *columns) -> tuple:
     return forum, message
 
 
+def body_of(message: InboundMessage) -> tuple[str, str, list[dict]]:
+    """Return the message's text (what to show, the quoted rest to fold) and its files."""
+    text, files = message.text_body, message.attachments
+    if text is None:  # stored before intake kept them: read once more, not kept (a GET)
+        text, files = textbody.from_raw(message.raw)
+    shown, quoted = fold(text)
+    return shown, quoted, files or []
+
+
 def safe_html(message: InboundMessage) -> tuple[Markup | None, str | None]:
     """Return the message's HTML body as sanitised at intake, and why it is less than
     the message's, if it is; (None, None) when there is none."""
@@ -77,16 +89,33 @@ def safe_html(message: InboundMessage) -> tuple[Markup | None, str | None]:
     return (Markup(html) if html else None), note
 
 
-def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
-    """Return invitations to coming meetings, the sender's first."""
+def _open_invitations(forum, message: InboundMessage) -> tuple[list[Invitation], int | None]:
+    """Return the invitations the message may answer, and the id of the one it matched.
+
+    The matched one (token, references, UID) comes first, then the same person's other
+    invitations to coming meetings; when no person is known, every open invitation.
+    Only live invitations to meetings that have not begun: an answer to another
+    meeting is the one mistake this form must not invite.
+    """
     stmt = (select(Invitation).join(Meeting).join(Person, Invitation.person_id == Person.id)
-            .where(Meeting.forum_id == forum.id, Meeting.end_dt >= utcnow())
+            .where(Meeting.forum_id == forum.id, Meeting.start_dt > utcnow(),
+                   Meeting.status != MeetingStatus.cancelled,
+                   Invitation.status != InvitationStatus.replaced)
             .order_by(Meeting.start_dt, Person.name)
             # The page shows each invitation's person and meeting: load them with it.
             .options(contains_eager(Invitation.person), contains_eager(Invitation.meeting)))
+    decision = message.decision or {}
+    matched_id = message.invitation_id or decision.get("invitation_id")
+    matched = db.session.get(Invitation, matched_id) if matched_id else None
+    sender = (decision.get("sender") or message.sender or "").lower()
+    if matched is not None:
+        stmt = stmt.where(Invitation.person_id == matched.person_id)
+    elif sender and db.session.scalar(select(Person.id).filter_by(forum_id=forum.id,
+                                                                  email=sender)):
+        stmt = stmt.where(Person.email == sender)
     found = db.session.scalars(stmt).all()
-    sender = (message.decision or {}).get("sender", "").lower()
-    return sorted(found, key=lambda i: i.person.email != sender)
+    chosen = matched.id if matched is not None and matched in found else None
+    return sorted(found, key=lambda i: i.id != chosen), chosen
 
 
 @bp.route("/<int:message_id>")
@@ -94,15 +123,29 @@ def _open_invitations(forum, message: InboundMessage) -> list[Invitation]:
 def show(slug: str, message_id: int):
     """Show one message: the decision with its reasons, the sanitised body, the raw source."""
     # The sanitised HTML was made at intake; the raw bytes only when asked for.
-    forum, message = _message(slug, message_id, InboundMessage.html)
+    forum, message = _message(slug, message_id, InboundMessage.html, InboundMessage.text_body)
     raw = None
     if request.args.get("raw") and message.raw:
         raw = message.raw[:500_000].decode("utf-8", "replace")
     html, html_note = safe_html(message)
+    text, quoted, files = body_of(message)
+    choices, matched = _open_invitations(forum, message)
     return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
                            html=html, html_note=html_note, form=FlaskForm(),
-                           open_invitations=_open_invitations(forum, message),
+                           text=text, quoted=quoted, files=files,
+                           open_invitations=choices, matched_invitation=matched,
                            proposal=_proposal(forum, message))
+
+
+@bp.route("/<int:message_id>/files/<int:index>")
+@login_required
+def attachment(slug: str, message_id: int, index: int) -> Response:
+    """Download one attached file; always as a download, so nothing in it runs here."""
+    _forum, message = _message(slug, message_id)
+    found = textbody.attachment(message.raw, index)
+    if found is None:
+        abort(404)
+    return download(found.data, found.filename)
 
 
 def _proposal(forum, message: InboundMessage) -> tuple[Meeting, datetime, datetime] | None:
@@ -180,8 +223,18 @@ def answer(slug: str, message_id: int) -> Response:
     message.reason = f"{message.reason or ''}; counted by {actor()}".strip("; ")
     db.session.commit()
     jobs.notify_later(followup)
-    flash(_("Answer recorded for %(name)s.", name=invitation.person.name), "info")
+    flash(_counted(invitation), "info")
     return redirect(url_for("mailbox.index", slug=slug, show="review"))
+
+
+def _counted(invitation: Invitation) -> str:
+    """Say what the answer was counted as, from whom, for which meeting."""
+    name, day = invitation.person.name, short_date(invitation.meeting.start_dt)
+    if invitation.status is InvitationStatus.accepted:
+        return _("Counted as coming from %(name)s (%(day)s).", name=name, day=day)
+    if invitation.status is InvitationStatus.declined:
+        return _("Counted as a decline from %(name)s (%(day)s).", name=name, day=day)
+    return _("Counted as a maybe from %(name)s (%(day)s).", name=name, day=day)
 
 
 @bp.route("/<int:message_id>/agenda", methods=["POST"])
@@ -189,15 +242,15 @@ def answer(slug: str, message_id: int) -> Response:
 def make_agenda_item(slug: str, message_id: int) -> Response:
     """Turn the message into a pending agenda item."""
     forum, message = _message(slug, message_id)
-    if FlaskForm().validate_on_submit():
-        decision = message.decision or {}
-        draft = AgendaDraft(original_subject=message.subject or "",
-                            body=_plain_text(message.raw))
-        item = agenda.from_mail(forum, draft, decision.get("sender") or "",
-                                decision.get("sender_name") or "", inbound_id=message.id)
-        message.state, message.reason = InboundState.applied, f"made agenda item by {actor()}"
-        db.session.commit()
-        flash(_("“%(title)s” is in the agenda queue.", title=item.title), "info")
+    if _expired():
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    decision = message.decision or {}
+    draft = AgendaDraft(original_subject=message.subject or "", body=_plain_text(message.raw))
+    item = agenda.from_mail(forum, draft, decision.get("sender") or "",
+                            decision.get("sender_name") or "", inbound_id=message.id)
+    message.state, message.reason = InboundState.applied, f"made agenda item by {actor()}"
+    db.session.commit()
+    flash(_("“%(title)s” is in the agenda queue.", title=item.title), "info")
     return redirect(url_for("agenda.queue", slug=slug))
 
 
@@ -211,14 +264,24 @@ def _plain_text(raw: bytes | None) -> str:
         return ""
 
 
+def _expired() -> bool:
+    """Say whether the posted form is invalid (an expired CSRF token), flashing so."""
+    if FlaskForm().validate_on_submit():
+        return False
+    flash(_("The form had expired; nothing was changed. Try again."), "error")
+    return True
+
+
 @bp.route("/<int:message_id>/ignore", methods=["POST"])
 @login_required
 def ignore(slug: str, message_id: int) -> Response:
     """Set a message aside for good."""
     _forum, message = _message(slug, message_id)
-    if FlaskForm().validate_on_submit():
-        message.state, message.reason = InboundState.ignored, f"ignored by {actor()}"
-        db.session.commit()
+    if _expired():
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    message.state, message.reason = InboundState.ignored, f"ignored by {actor()}"
+    db.session.commit()
+    flash(_("Ignored."), "info")
     return redirect(url_for("mailbox.index", slug=slug, show="review"))
 
 
@@ -227,12 +290,17 @@ def ignore(slug: str, message_id: int) -> Response:
 def rerun(slug: str, message_id: int) -> Response:
     """Decide the message again, e.g. after the rules were improved."""
     _forum, message = _message(slug, message_id)
-    if FlaskForm().validate_on_submit() and message.raw:
+    if _expired():
+        pass
+    elif not message.raw or message.reason and message.reason.startswith("too large"):
+        flash(_("Only the headers of this message were kept: it cannot be decided again."),
+              "error")
+    else:
         message.state = InboundState.received
         followups = inbound.process(message)
         db.session.commit()
         jobs.enqueue_all(followups)
-        flash(_("Decided again: %(state)s.", state=message.state.value), "info")
+        flash(_("Decided again: %(state)s.", state=state_label(message.state)), "info")
     return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
 
 
@@ -241,7 +309,12 @@ def rerun(slug: str, message_id: int) -> Response:
 def resend(slug: str, row_id: int) -> Response:
     """Queue a failed message again and send it."""
     row = owned(OutboundMessage, row_id, forum_for_user(slug))
-    if FlaskForm().validate_on_submit() and row.state is OutboundState.failed:
+    if _expired():
+        pass
+    elif row.state is not OutboundState.failed:
+        flash(_("The message to %(to)s has not failed: it is not sent again.", to=row.recipient),
+              "info")
+    else:
         outbound.requeue(row)
         db.session.commit()
         jobs.send_rows([row])
