@@ -7,23 +7,30 @@ FLASK   := $(PY) -m flask --app wsgi
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 MO      := translations/da/LC_MESSAGES/messages.mo
 
-.PHONY: run test install system-deps lint bench translations clean
+.PHONY: run test install install-test system-deps paper-deps lint bench translations clean
 
-run: install
+run: install paper-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(PY) -m app.run
 
-test: install system-deps
+test: install-test system-deps paper-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# What the app needs to run; the test extras only for `make test`, never in production.
 install: $(VENV)/.installed $(MO)
+
+install-test: install $(VENV)/.installed-test
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	@python3 -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -q && $(APT) python3-venv python3-pip; }
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
@@ -40,10 +47,21 @@ system-deps:
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then apt-get update -q && $(APT) $$missing; fi
 
-lint: install
+# WeasyPrint draws the agenda and minutes PDFs with Pango (and subsets fonts with HarfBuzz);
+# DejaVu has every Danish letter. Both `make run` and `make test` need them.
+PAPER_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+paper-deps:
+	@missing=""; \
+	for deb in $(PAPER_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$deb"; \
+	done; \
+	if [ -n "$$missing" ]; then apt-get update -q && $(APT) $$missing; fi
+
+lint: install-test
 	$(VENV)/bin/ruff check .
 
-bench: install
+bench: install-test
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 translations: install

@@ -61,7 +61,8 @@ def _embedded_defaults(app: Flask) -> None:
         # Not in the database: a copy of the database alone opens no mailbox.
         app.config["CREDENTIALS_KEY"] = instance_secret(app.instance_path, "credentials_key",
                                                         new_key)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+    app.config["DATABASE_EMBEDDED"] = not app.config.get("SQLALCHEMY_DATABASE_URI")
+    if app.config["DATABASE_EMBEDDED"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forumpost.db'}"
     if not app.config.get("MAIL_SERVER"):
         app.config.setdefault("MAIL_OUTBOX_DIR", str(instance / "outbox"))

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from app.config import wants_demo
 from app.extensions import db
 from app.models import Forum, User
 from app.services.errors import ServiceError
@@ -17,6 +18,10 @@ def demo_command(if_empty: bool) -> None:
     """Create the demo Samarbejdsforum with its seats, people and meetings."""
     from app import demo
 
+    if if_empty and not wants_demo(current_app.config):
+        click.echo("A real database or server is configured: no demo forum with its known "
+                   "password (DEMO=1 adds it). Create a login: flask users create-secretary.")
+        return
     if db.session.scalar(select(func.count(Forum.id))):
         if if_empty:
             click.echo("The database already holds a forum; no demo added.")

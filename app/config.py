@@ -39,6 +39,8 @@ ENVIRONMENT = {
                   "Send with a signed return path per message, local+b-<token>@domain (1/0)."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
+    "DEMO": ("DEMO", "bool", "Create the demo forum (and its known password) on `make run` even "
+                             "with real servers configured (1/0)."),
     "LOG_FORMAT": ("LOG_FORMAT", str, "Log lines on stdout: `text`, or `json` for a collector."),
     "LOG_LEVEL": ("LOG_LEVEL", str, "Least severe log level written (DEBUG, INFO, WARNING)."),
 }
@@ -114,9 +116,24 @@ class Defaults:
     SEND_LOCK_WAIT_SECONDS = 120
     #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
     SWEEP_CRON = "*/5 * * * *"
+    #: None: the demo forum is made on an empty database only when nothing real is configured.
+    DEMO = None
     #: Logs on stdout, one line a record (app/logs.py).
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"
+
+
+def is_production(config) -> bool:
+    """Tell whether a real database, Redis or mail server is configured (not the demo)."""
+    return bool(not config.get("DATABASE_EMBEDDED", True) or not config.get("REDIS_EMBEDDED", True)
+                or config.get("MAIL_SERVER") or config.get("IMAP_HOST"))
+
+
+def wants_demo(config) -> bool:
+    """Tell whether `make run` seeds the demo forum: DEMO=1, or nothing real configured."""
+    if config.get("DEMO") is not None:
+        return bool(config["DEMO"])
+    return not is_production(config)
 
 
 def _parse(value: str, kind) -> object:

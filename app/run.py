@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import redis
 
 from app import create_app, private_files
+from app.config import wants_demo
 from app.embedded import redis_url, socket_path
 
 log = logging.getLogger("app.run")
@@ -88,7 +89,11 @@ def _describe(app) -> None:
         print(f"  imap     {app.config['IMAP_HOST']}:{app.config['IMAP_PORT']}")
     else:
         print(f"  imap     none: drop .eml files into {app.config['MAIL_INBOX_DIR']}/")
-    print(f"\n  Demo login: {demo.SECRETARY_EMAIL} / {demo.SECRETARY_PASSWORD}\n", flush=True)
+    if wants_demo(app.config):
+        print(f"\n  Demo login: {demo.SECRETARY_EMAIL} / {demo.SECRETARY_PASSWORD}\n", flush=True)
+    else:
+        print("\n  No demo forum: log in with a secretary made by "
+              "`flask users create-secretary`.\n", flush=True)
 
 
 def _die_with_parent() -> None:

@@ -53,6 +53,7 @@ def test_demo_plans_next_years_meetings_with_guests_in_q1_and_q3(app, runner):
 
 
 def test_demo_if_empty_adds_nothing_twice(app, runner):
+    app.config["DEMO"] = True  # the test app has a real Redis: no demo unless asked
     _demo(runner)
     result = runner.invoke(args=["demo", "--if-empty"])
     assert "no demo added" in result.output
