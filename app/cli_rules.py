@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app import jobs, jobs_rules
 from app.extensions import db
-from app.models import Forum, Meeting, MeetingStatus, utcnow
-from app.services import meetings, plan
+from app.models import Forum, Meeting, utcnow
+from app.services import invitation_sync, meetings, plan
 from app.services.errors import ServiceError
 
 meetings_group = click.Group("meetings", help="Plan the forum's meetings.")
@@ -75,10 +75,10 @@ def invite_command(meeting_id: int, now: bool) -> None:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"No meeting with id {meeting_id}")
-    if meeting.status not in (MeetingStatus.planned, MeetingStatus.invited):
-        raise click.ClickException(
-            f"Meeting {meeting_id} is {meeting.status.value}: invitations are only sent for "
-            "a coming meeting.")
+    try:
+        invitation_sync.check_sendable(meeting)
+    except ServiceError as exc:
+        raise click.ClickException(f"Meeting {meeting_id}: {exc.message}") from exc
     label = f"{meeting.title} ({meeting.start_dt:%Y-%m-%d %H:%M} UTC)"
     if now:
         jobs.ensure_queue()

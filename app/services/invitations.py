@@ -75,37 +75,26 @@ def _sign(created: list[Invitation]) -> None:
 
 
 def invite(meeting: Meeting, actor: str = "system") -> int:
-    """Invite the meeting's attendees who are not invited yet; return how many were."""
-    if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held,
-                          MeetingStatus.minutes_sent):
-        raise ServiceError(_l("Invitations can only be sent for a coming meeting."))
-    invited = set(db.session.scalars(_INVITED, {"meeting_id": meeting.id}))
-    rows = [
-        {"meeting_id": meeting.id, "person_id": a.person.id, "role": a.role,
-         "seat_id": a.seat.id if a.seat is not None else None}
-        for a in meetings.attendees(meeting)
-        if a.person.id not in invited
-    ]
-    if rows:
-        _insert_signed(rows)
-        db.session.expire(meeting, ["invitations"])  # loaded before, it lacks the new ones
-    meeting.status = MeetingStatus.invited
-    db.session.flush()
-    audit.record(meeting.forum_id, actor, "invite", meeting, count=len(rows))
-    return len(rows)
+    """Invite who is due and not invited yet, withdraw who is not due; return how many
+    were invited now (see `app.services.invitation_sync.send_round`)."""
+    from app.services import invitation_sync  # it builds on this module
+
+    return len(invitation_sync.send_round(meeting, actor).changes.invited)
 
 
-def _insert_signed(rows: list[dict]) -> None:
-    """Insert the invitations ROWS in one statement, then give each its signed token."""
+def _insert_signed(rows: list[dict]) -> list[int]:
+    """Insert the invitations ROWS in one statement, then give each its signed token;
+    return their ids."""
     # On SQLite the ORM inserts objects one statement each (it cannot match
     # RETURNING rows to objects there); a bulk insert is one statement. Tokens
     # sign the ids, so they follow in one UPDATE by primary key.
-    inserted = db.session.scalars(insert(Invitation).returning(Invitation.id), rows)
+    inserted = list(db.session.scalars(insert(Invitation).returning(Invitation.id), rows))
     secret = token_secret()
     db.session.execute(update(Invitation), [
         {"id": invitation_id, "reply_token": make_token(invitation_id, secret)}
         for invitation_id in inserted
     ])
+    return inserted
 
 
 def queue_invitations(meeting: Meeting) -> list[int]:
@@ -152,11 +141,7 @@ def record_answer(
     status = ANSWERS.get(answer)
     if status is None:
         raise ServiceError(_l("Unknown answer: %(answer)s", answer=answer))
-    if invitation.status is InvitationStatus.replaced:
-        raise ServiceError(_l("This invitation was withdrawn: the member is coming."))
-    if invitation.meeting.status is MeetingStatus.cancelled:
-        # A "ja" in reply to a cancellation is not an answer to anything.
-        raise ServiceError(_l("The meeting is cancelled."))
+    check_answerable(invitation)
     previous, renewed = invitation.status, invitation.answered_old_time
     if previous is status and (comment or None) == invitation.comment and not renewed:
         return None  # the same answer twice changes nothing and confirms nothing
@@ -168,8 +153,26 @@ def record_answer(
                  answer=answer, via=via.value, previous=previous.value)
     notices = _consequences(invitation, previous)
     if previous is not status or renewed:  # renewed: now an answer to the new time
+        # The confirmation names the alternate called in: one mail says both things.
+        notices = [n for n in notices if n[0] != "alternate_called"]
         notices.append(("confirmation", invitation.id, invitation.answered_dt.isoformat()))
     return followups.notices(notices)
+
+
+def check_answerable(invitation: Invitation, now: datetime | None = None) -> None:
+    """Refuse an answer to a withdrawn invitation, or to a meeting cancelled, begun or held."""
+    meeting = invitation.meeting
+    if invitation.status is InvitationStatus.replaced:
+        if invitation.role is InvitationRole.alternate and invitation.stands_in_for_id:
+            raise ServiceError(_l("This invitation was withdrawn: the member is coming."))
+        raise ServiceError(_l("This invitation was withdrawn."))
+    if meeting.status is MeetingStatus.cancelled:
+        # A "ja" in reply to a cancellation is not an answer to anything.
+        raise ServiceError(_l("The meeting is cancelled."))
+    if (meeting.status in (MeetingStatus.held, MeetingStatus.minutes_sent)
+            or meeting.start_dt <= (now or utcnow())):
+        # Who came is the minutes' business now, not an answer's.
+        raise ServiceError(_l("The meeting has begun: answers can no longer be recorded."))
 
 
 def _consequences(invitation: Invitation, previous: InvitationStatus) -> list:

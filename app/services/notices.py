@@ -65,6 +65,17 @@ def release(alternate_id: int, round_: int):
     return notify.cancellation(alternate, "alternate_released", round_)
 
 
+def withdrawn(invitation_id: int, round_: int, why: str):
+    """Send the CANCEL of a withdrawal (the mandate ended, the guest is off the list),
+    if an invitation had gone out and the invitation was not revived since."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if (invitation is None or invitation.releases != round_
+            or invitation.status is not InvitationStatus.replaced
+            or not notify.invitation_mail_in_round(invitation, round_ - 1)):
+        return None
+    return notify.cancellation(invitation, f"withdrawn_{why}", round_)
+
+
 def agenda_receipt(item_id: int, in_reply_to: str | None = None):
     """Thank the submitter of an agenda item received by mail."""
     item = db.session.get(AgendaItem, item_id)
@@ -95,6 +106,7 @@ HANDLERS = {
     "alternate_called": alternate_called,
     "invitation": invitation,
     "release": release,
+    "withdrawn": withdrawn,
 }
 
 

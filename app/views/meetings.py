@@ -28,7 +28,7 @@ from app.models import (
     OutboundMessage,
     utcnow,
 )
-from app.services import invitations, meetings
+from app.services import invitation_sync, invitations, meetings
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user, options, owned
 
@@ -168,11 +168,13 @@ def invite(slug: str, meeting_id: int) -> Response:
     """Send the invitations (again: only to those who have not had this version)."""
     meeting = owned(Meeting, meeting_id, forum_for_user(slug))
     if FlaskForm().validate_on_submit():
-        if meeting.status in (MeetingStatus.planned, MeetingStatus.invited):
+        try:
+            invitation_sync.check_sendable(meeting)
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
+        else:
             jobs.enqueue(jobs.send_invitations, meeting.id)
             flash(_("The invitations are being sent."), "info")
-        else:
-            flash(_("Invitations can only be sent for a coming meeting."), "error")
     return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
 
 

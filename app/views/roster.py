@@ -15,9 +15,10 @@ from werkzeug.wrappers import Response
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app import jobs
 from app.extensions import db
 from app.models import Mandate, MandateRole, Person, Seat, utcnow
-from app.services import meetings, roster
+from app.services import invitation_sync, meetings, roster
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user, options, owned
 from app.views.dashboard import TERM_WARNING_DAYS
@@ -79,17 +80,29 @@ def appoint(slug: str, seat_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Choose a person and a start date."), "error")
         return redirect(url_for("roster.index", slug=slug))
+    role = MandateRole(form.role.data)
     try:
         person = _person(forum, form)
-        roster.appoint(seat, person, form.starts_on.data, MandateRole(form.role.data),
-                       actor=actor())
+        roster.appoint(seat, person, form.starts_on.data, role, actor=actor())
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for("roster.index", slug=slug))
-    db.session.commit()
-    flash(_("%(name)s now holds %(seat)s.", name=person.name, seat=seat.label), "info")
+    _in_step(forum)
+    if role is MandateRole.alternate:
+        flash(_("%(name)s is now alternate for %(seat)s.", name=person.name, seat=seat.label),
+              "info")
+    else:
+        flash(_("%(name)s now holds %(seat)s.", name=person.name, seat=seat.label), "info")
     return redirect(url_for("roster.index", slug=slug))
+
+
+def _in_step(forum) -> None:
+    """Bring the invitations of coming meetings in step with the changed roster, commit,
+    and hand their mail (CANCELs, new invitations) to the queue."""
+    followup = invitation_sync.sync_coming(forum, actor=actor())
+    db.session.commit()
+    jobs.enqueue_all([followup])
 
 
 def _person(forum, form: AppointForm) -> Person:
@@ -120,7 +133,7 @@ def end(slug: str, mandate_id: int) -> Response:
         except ServiceError as exc:
             flash(str(exc.message), "error")
         else:
-            db.session.commit()
+            _in_step(forum)
             flash(_("The mandate of %(name)s ends %(day)s.", name=mandate.person.name,
                     day=format_date(form.last_day.data, "long")), "info")
     return redirect(url_for("roster.index", slug=slug))

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from app import jobs
 from app.extensions import db
 from app.mail.tokens import read_token
-from app.models import AnswerChannel, Invitation, InvitationStatus
+from app.models import AnswerChannel, Invitation
 from app.services import invitations
 from app.services.errors import ServiceError
 
@@ -32,6 +32,15 @@ def _language(invitation: Invitation) -> str:
     return invitation.person.language or invitation.meeting.forum.language
 
 
+def _closed(invitation: Invitation) -> bool:
+    """Tell whether the invitation can no longer be answered."""
+    try:
+        invitations.check_answerable(invitation)
+    except ServiceError:
+        return True
+    return False
+
+
 @bp.route("/r/<token>", methods=["GET", "POST"])
 def answer(token: str):
     """Show the answer buttons; record the answer on POST."""
@@ -50,8 +59,7 @@ def answer(token: str):
                 db.session.commit()
                 jobs.notify_later(notices)
                 recorded = choice
-        closed = invitation.status is InvitationStatus.replaced or (
-            invitation.meeting.status.value in ("cancelled", "held", "minutes_sent"))
+        closed = _closed(invitation)
         return render_template("rsvp/answer.html", invitation=invitation, form=form,
                                meeting=invitation.meeting, recorded=recorded, error=error,
                                closed=closed), 400 if error else 200
