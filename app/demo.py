@@ -73,8 +73,9 @@ class _Names:
 
 
 def create_demo(today: date | None = None, history: bool = True) -> Forum:
-    """Create the demo forum: seats, people, mandates, guests, next year's meetings and,
-    with HISTORY, last year's held meetings with answers and minutes."""
+    """Create the demo forum: seats, people, mandates, guests, this year's coming meetings and
+    next year's, and with HISTORY last year's and this year's held meetings with answers and
+    minutes. TODAY decides which years those are."""
     today = today or date.today()
     forum = Forum(
         name="Samarbejdsforum for indre Vesterbro",
@@ -94,6 +95,7 @@ def create_demo(today: date | None = None, history: bool = True) -> Forum:
     _meetings(forum, today.year + 1)
     if history:
         plan.seed_demo_rules(forum, today)
+    _meetings(forum, today.year, first_day=today)
     _secretary_login(forum)
     return forum
 
@@ -155,15 +157,18 @@ def _guest_list(forum: Forum) -> None:
     db.session.flush()
 
 
-def _meetings(forum: Forum, year: int) -> None:
-    """Plan YEAR's four regular meetings and the June summer meeting, 16-18 local time."""
+def _meetings(forum: Forum, year: int, first_day: date | None = None) -> None:
+    """Plan YEAR's four regular meetings and the June summer meeting, 16-18 local time;
+    from FIRST_DAY on only (the earlier ones of this year are held, with history)."""
     zone = ZoneInfo(forum.timezone)
     place = "Mændenes Hjem, Lille Istedgade 2, 1706 København V"
-    for month in (2, 5, 8, 11):
-        start = datetime.combine(_second_tuesday(year, month), time(16), zone)
-        meetings.create_meeting(forum, start, location=place)
-    start = datetime.combine(_second_tuesday(year, 6), time(16), zone)
-    meetings.create_meeting(forum, start, location=place, kind=MeetingKind.summer)
+    for month in (2, 5, 6, 8, 11):
+        day = _second_tuesday(year, month)
+        if first_day is not None and day < first_day:
+            continue
+        kind = MeetingKind.summer if month == 6 else MeetingKind.regular
+        meetings.create_meeting(forum, datetime.combine(day, time(16), zone), location=place,
+                                kind=kind)
 
 
 def _second_tuesday(year: int, month: int) -> date:

@@ -226,13 +226,16 @@ def _demo_predecessors(forum: Forum, since: date, today: date) -> None:
 
 
 def seed_demo_rules(forum: Forum, today: date | None = None) -> list[Meeting]:
-    """Give the demo forum its pattern and last year's meetings, held, answered and minuted."""
+    """Give the demo forum its pattern, and last year's meetings and this year's before TODAY,
+    held, answered and minuted."""
     today = today or date.today()
     year = today.year - 1
     save_pattern(forum, replace(pattern_for(forum), location=DEMO_LOCATION))
     _demo_predecessors(forum, date(year, 1, 1), today)
     rng = random.Random(2022)  # fixed: the same demo every time
-    held = confirm(forum, proposal_for(forum, year, summer=True), DEMO_LOCATION, actor="demo")
+    rows = proposal_for(forum, year, summer=True) + [
+        row for row in proposal_for(forum, today.year, summer=True) if row.day < today]
+    held = confirm(forum, rows, DEMO_LOCATION, actor="demo")
     for meeting in held:
         topics = ([archive.SUMMER_TOPIC] if meeting.kind is MeetingKind.summer
                   else rng.sample(archive.DEMO_TOPICS, 2))
