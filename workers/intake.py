@@ -58,7 +58,7 @@ def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen,
     if item.is_oversized:
         return inbound.receive_oversized(item.size, mailbox=mailbox, uid=item.uid,
                                          uidvalidity=uidvalidity, headers=item.headers,
-                                         limit=item.limit)
+                                         limit=item.limit, forum_id=forum_id)
     row, _created = inbound.receive(item.raw, mailbox=mailbox, uid=item.uid,
                                     uidvalidity=uidvalidity, seen=seen, forum_id=forum_id)
     return row
@@ -164,6 +164,8 @@ def quarantine(row_id: int, error: BaseException) -> None:
     row = db.session.get(InboundMessage, row_id)
     row.state = InboundState.quarantined
     row.reason = f"Processing failed: {type(error).__name__}: {error}"[:2000]
+    if row.forum_id is None:  # never routed: its headers may still name the forum
+        row.forum_id = _inbound().forum_of_headers(row.raw)
     row.decided_dt = utcnow()
     db.session.commit()
 

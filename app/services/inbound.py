@@ -34,6 +34,9 @@ from app.services.mailcontext import context_for
 
 log = logging.getLogger(__name__)
 
+#: The reason of a message read whole whose forum could not be found.
+NOT_ROUTED = "not addressed to any forum"
+
 
 class Seen:
     """The stored messages a chunk of fetched ones may repeat, read in two queries.
@@ -132,8 +135,12 @@ def _same_message_id(message_id: str | None) -> InboundMessage | None:
 
 
 def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = b"",
-                      limit: int | None = None) -> InboundMessage:
-    """Record a message too large to fetch: quarantined with its reason, body not stored."""
+                      limit: int | None = None, forum_id: int | None = None) -> InboundMessage:
+    """Record a message too large to fetch: quarantined with its reason, body not stored.
+
+    Its forum is the one its headers were delivered to, else FORUM_ID (the forum whose
+    own mailbox it came from); with neither it waits for every secretary, unassigned.
+    """
     marker = f"oversized:{mailbox}:{uidvalidity}:{uid}:".encode() + headers
     digest = hashlib.sha256(marker).hexdigest()
     existing = db.session.scalars(select(InboundMessage).filter_by(sha256=digest)).first()
@@ -145,11 +152,18 @@ def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = 
         sha256=digest, raw=headers or None, size=size, mailbox=mailbox, imap_uid=uid,
         imap_uidvalidity=uidvalidity, sender=_short(parsed.get("From"), 254),
         subject=_short(parsed.get("Subject"), 2000), state=InboundState.quarantined,
-        reason=reason, decided_dt=utcnow(),
+        reason=reason, decided_dt=utcnow(), forum_id=forum_of_headers(headers, forum_id),
     )
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def forum_of_headers(raw: bytes | None, fallback: int | None = None) -> int | None:
+    """Return the id of the forum RAW's headers were delivered to, else FALLBACK: for
+    mail quarantined before it could be read, which the pipeline never routed."""
+    forum = route(raw) if raw else None
+    return forum.id if forum is not None else fallback
 
 
 def route(raw: bytes, forums: list[Forum] | None = None, mail: Mail | None = None
@@ -188,7 +202,7 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list[
     if forum is None:
         message.html, message.html_note = html
         message.text_body, message.attachments = body
-        _finish(message, InboundState.quarantined, "not addressed to any forum")
+        _finish(message, InboundState.quarantined, NOT_ROUTED)
         return []
     decision = decide(raw, context_for(forum, forums), mail)
     recorded = APPLY[decision.kind](forum, message, decision)

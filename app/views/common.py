@@ -6,11 +6,11 @@ from io import BytesIO
 
 from flask import Response, abort, send_file
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
-from app.models import Forum, Meeting, MeetingStatus, utcnow
+from app.models import Forum, InboundMessage, Meeting, MeetingStatus, utcnow
 
 
 def forum_for_user(slug: str) -> Forum:
@@ -34,26 +34,33 @@ def actor() -> str:
     return current_user.email
 
 
+#: Meetings past taking agenda items or answers, whatever their time says.
+_CLOSED = (MeetingStatus.cancelled, MeetingStatus.held, MeetingStatus.minutes_sent)
+
+
 def next_meeting(forum: Forum) -> Meeting | None:
-    """Return the forum's next meeting that is not cancelled."""
+    """Return the forum's next meeting that has not begun (and is not cancelled)."""
     stmt = (
         select(Meeting)
-        .where(Meeting.forum_id == forum.id, Meeting.end_dt >= utcnow(),
-               Meeting.status != MeetingStatus.cancelled)
+        .where(Meeting.forum_id == forum.id, Meeting.start_dt > utcnow(),
+               Meeting.status.not_in(_CLOSED))
         .order_by(Meeting.start_dt)
     )
     return db.session.scalars(stmt).first()
 
 
 def coming_meetings(forum: Forum) -> list[Meeting]:
-    """Return the forum's coming meetings that are not cancelled."""
+    """Return the meetings an agenda item may go to: those not begun, soonest first (the
+    default), then any under way (an item taken up on the day)."""
+    now = utcnow()
     stmt = (
         select(Meeting)
-        .where(Meeting.forum_id == forum.id, Meeting.end_dt >= utcnow(),
-               Meeting.status != MeetingStatus.cancelled)
+        .where(Meeting.forum_id == forum.id, Meeting.end_dt >= now,
+               Meeting.status.not_in(_CLOSED))
         .order_by(Meeting.start_dt)
     )
-    return list(db.session.scalars(stmt))
+    found = list(db.session.scalars(stmt))
+    return [m for m in found if m.start_dt > now] + [m for m in found if m.start_dt <= now]
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -68,3 +75,9 @@ def download(data: bytes, filename: str) -> Response:
                          download_name=filename or "vedhaeftning", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def visible_to(forum: Forum):
+    """Return the condition for the inbound messages FORUM's secretaries see: the forum's,
+    and those no forum could be found for (quarantined before routing), for anyone to sort."""
+    return or_(InboundMessage.forum_id == forum.id, InboundMessage.forum_id.is_(None))

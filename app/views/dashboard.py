@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AgendaItem, AgendaStatus, InboundMessage, InboundState, Person, utcnow
 from app.services import coverage, meetings, roster
-from app.views.common import forum_for_user, next_meeting
+from app.views.common import forum_for_user, next_meeting, visible_to
 
 bp = Blueprint("dashboard", __name__)
 
@@ -37,7 +37,7 @@ def action_counts(forum) -> dict[str, int]:
         "agenda": _count(select(func.count(AgendaItem.id)).filter_by(
             forum_id=forum.id, status=AgendaStatus.pending)),
         "review": _count(select(func.count(InboundMessage.id)).where(
-            InboundMessage.forum_id == forum.id,
+            visible_to(forum),
             InboundMessage.state.in_([InboundState.review, InboundState.quarantined]))),
         "bouncing": _count(select(func.count(Person.id)).where(
             Person.forum_id == forum.id, Person.bouncing_since.is_not(None))),

@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.services import agenda, htmlbody, inbound, invitations, meetings, outbound, textbody
 from app.services.errors import ServiceError
-from app.views.common import actor, download, forum_for_user, owned
+from app.views.common import actor, download, forum_for_user, owned, visible_to
 
 bp = Blueprint("mailbox", __name__, url_prefix="/forum/<slug>/mail")
 
@@ -49,7 +49,7 @@ def index(slug: str):
     """List inbound messages (those needing review first) and outbound ones."""
     forum = forum_for_user(slug)
     show = request.args.get("show", "all")
-    stmt = select(InboundMessage).filter_by(forum_id=forum.id)
+    stmt = select(InboundMessage).where(visible_to(forum))
     if show == "review":
         stmt = stmt.where(InboundMessage.state.in_(REVIEW))
     received = db.session.scalars(stmt.order_by(InboundMessage.id.desc()).limit(PAGE)).all()
@@ -66,7 +66,7 @@ def _message(slug: str, message_id: int, *columns) -> tuple:
     columns = columns or (InboundMessage.raw,)
     message = db.session.scalars(select(InboundMessage).options(*map(undefer, columns))
                                  .filter_by(id=message_id)).first()
-    if message is None or message.forum_id != forum.id:
+    if message is None or message.forum_id not in (forum.id, None):
         abort(404)
     return forum, message
 
@@ -219,6 +219,7 @@ def answer(slug: str, message_id: int) -> Response:
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    message.forum_id = forum.id  # an unassigned message counted here is this forum's
     message.invitation_id, message.state = invitation.id, InboundState.applied
     message.reason = f"{message.reason or ''}; counted by {actor()}".strip("; ")
     db.session.commit()
@@ -248,6 +249,7 @@ def make_agenda_item(slug: str, message_id: int) -> Response:
     draft = AgendaDraft(original_subject=message.subject or "", body=_plain_text(message.raw))
     item = agenda.from_mail(forum, draft, decision.get("sender") or "",
                             decision.get("sender_name") or "", inbound_id=message.id)
+    message.forum_id = forum.id
     message.state, message.reason = InboundState.applied, f"made agenda item by {actor()}"
     db.session.commit()
     flash(_("“%(title)s” is in the agenda queue.", title=item.title), "info")
@@ -262,6 +264,25 @@ def _plain_text(raw: bytes | None) -> str:
         return part.get_content() if part is not None else ""
     except Exception:  # noqa: BLE001 - unreadable: the secretary has the raw source
         return ""
+
+
+@bp.route("/<int:message_id>/assign", methods=["POST"])
+@login_required
+def assign(slug: str, message_id: int) -> Response:
+    """Give an unassigned message to this forum, and decide it if it could be read."""
+    forum, message = _message(slug, message_id)
+    if _expired() or message.forum_id is not None:
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    message.forum_id = forum.id
+    followups = []
+    if message.state is InboundState.quarantined and message.reason == inbound.NOT_ROUTED:
+        message.state = InboundState.received  # it was read whole: decide it as this forum's
+        followups = inbound.process(message)
+    db.session.commit()
+    jobs.enqueue_all(followups)
+    flash(_("The message is now %(forum)s's: %(state)s.", forum=forum.name,
+            state=state_label(message.state)), "info")
+    return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
 
 
 def _expired() -> bool:

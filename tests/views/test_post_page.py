@@ -167,3 +167,27 @@ def test_an_agenda_attachment_with_any_name_downloads(logged_in, demo_forum):
     assert response.status_code == 200 and response.data == b"pdf"
     assert "filename*=UTF-8''Dagsorden%20%E2%80%93%20marts.pdf" in (
         response.headers["Content-Disposition"])
+
+
+def test_unassigned_mail_is_shown_counted_and_can_be_given_to_the_forum(
+        logged_in, post, demo_forum, make_forum):
+    make_forum()  # two forums: mail to neither is nobody's
+    huge = inbound.receive_oversized(
+        40_000_000, mailbox="INBOX", uid=9, uidvalidity=1, limit=25_000_000,
+        headers=b"From: a@x.test\r\nTo: ukendt@x.test\r\nSubject: Stor fil\r\n\r\n")
+    lost = _take(b"From: b@x.test\r\nTo: ukendt@x.test\r\nSubject: Til hvem?\r\n"
+                 b"Message-ID: <lost@x.test>\r\n\r\nHej, kan vi komme?\r\n")
+    assert (huge.forum_id, lost.forum_id) == (None, None)
+    assert lost.state is InboundState.quarantined
+    listing = logged_in.get(f"{BASE}/mail/?show=review").get_data(as_text=True)
+    assert "Stor fil" in listing and "Til hvem?" in listing
+    assert listing.count("ikke tildelt") == 2
+    overview = logged_in.get(f"{BASE}/").get_data(as_text=True)
+    assert re.search(r"<strong>2</strong> mails skal ses igennem", overview)
+    page = logged_in.get(f"{BASE}/mail/{huge.id}").get_data(as_text=True)
+    assert "ikke tildelt" in page and "Giv den til dette forum" in page
+    page = post(f"{BASE}/mail/{lost.id}/assign", follow_redirects=True).get_data(as_text=True)
+    db.session.expire_all()
+    lost = db.session.get(InboundMessage, lost.id)
+    assert lost.forum_id == demo_forum.id and lost.state is InboundState.review
+    assert any(f.startswith("Mailen hører nu til") for f in _flashes(page))
