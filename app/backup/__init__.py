@@ -1,0 +1,1 @@
+"""Backups: the database, the attachments in it and the instance's keys, in one file."""
