@@ -38,13 +38,14 @@ $(MO): translations/da/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations
 
 # Real servers the integration tests start on loopback, the browser for UI tests, and Node
-# for reading our calendars with ical.js (tests/js).
+# for reading our calendars with ical.js (tests/js), pg_dump for the backup tests.
 system-deps:
 	@missing=""; \
 	command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || missing="$$missing dovecot-imapd"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v pg_dump >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then apt-get update -q && $(APT) $$missing; fi
 
 # WeasyPrint draws the agenda and minutes PDFs with Pango (and subsets fonts with HarfBuzz);
