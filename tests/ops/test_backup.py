@@ -72,24 +72,9 @@ def filled(app, keys):
 
 
 @pytest.fixture
-def empty_target(app, database_url, tmp_path):
-    """Return the configuration of a second installation with an empty database."""
-    instance = tmp_path / "restored-instance"
-    if database_url.startswith("sqlite"):
-        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'restored.db'}"}, instance
-        return
-    name = f"fp_restore_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    url = sa.engine.make_url(database_url).set(database=name)
-    try:
-        yield {"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)}, instance
-    finally:
-        db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+def empty_target(empty_database, tmp_path):
+    """Return a second installation: an empty database and an empty instance folder."""
+    return {"SQLALCHEMY_DATABASE_URI": empty_database}, tmp_path / "restored-instance"
 
 
 def _second_app(app_config, target):

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 from flask.cli import FlaskGroup, ScriptInfo
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 ROOT = DEPLOY.parent
 UNITS = sorted((DEPLOY / "systemd").iterdir())
 

@@ -1,0 +1,1 @@
+"""Operating the installation: deployment files, logs, health, backups, upgrades, make run."""
