@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -14,6 +14,13 @@ from app.views.common import forum_for_user, next_meeting, visible_to
 bp = Blueprint("dashboard", __name__)
 
 TERM_WARNING_DAYS = 60
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the icon at the address browsers and feed readers ask for without a link."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.route("/")

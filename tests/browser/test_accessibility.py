@@ -12,6 +12,7 @@ from app import demo
 from app.extensions import db
 from app.models import AgendaItem, AgendaStatus, Meeting, utcnow
 from app.services import inbound, invitations
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import PHONE, login, unlabelled_controls
 
 BASE = "/forum/vesterbro"
@@ -99,3 +100,74 @@ def test_the_overview_and_meeting_page_fit_a_phone(page, busy_forum):
         page.goto(path)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert widths == dict.fromkeys(widths, PHONE["width"])
+
+
+def _every_page(busy: dict) -> list[str]:
+    """Return a path of every HTML page a secretary or a member can open."""
+    coming, held, item = busy["coming"], busy["held"], busy["item"]
+    return [
+        f"{BASE}/", f"{BASE}/agenda/", f"{BASE}/agenda/{item.id}/edit",
+        f"{BASE}/meetings/", f"{BASE}/meetings/{coming.id}/",
+        f"{BASE}/meetings/{coming.id}/agenda/print",
+        f"{BASE}/meetings/{held.id}/minutes/", f"{BASE}/meetings/{held.id}/minutes/print",
+        f"{BASE}/roster/", f"{BASE}/mail/", f"{BASE}/mail/?show=review",
+        f"{BASE}/mail/{busy['message'].id}", f"{BASE}/archive/", f"{BASE}/archive/?q=budget",
+        f"{BASE}/archive/{held.id}/", f"{BASE}/plan/", f"{BASE}/plan/seat-requests",
+        f"{BASE}/settings/mail", f"/r/{busy['token']}",
+    ]
+
+
+def test_every_page_has_no_axe_violations(page, busy_forum):
+    page.goto("/login")
+    found = {"/login": axe_violations(page)}
+    login(page)
+    for path in _every_page(busy_forum):
+        response = page.goto(path)
+        assert response.status == 200, path
+        found[path] = axe_violations(page)
+    # The same pages on a phone: the stacked tables and lists must hold up too.
+    page.set_viewport_size(PHONE)
+    for path in (f"{BASE}/", f"{BASE}/roster/", f"{BASE}/meetings/{busy_forum['coming'].id}/"):
+        page.goto(path)
+        found[f"{path} (phone)"] = axe_violations(page)
+    assert len(found) == 23
+    assert {path: bad for path, bad in found.items() if bad} == {}
+
+
+def test_axe_finds_what_it_is_asked_to(page, demo_forum):
+    # The check itself works: a page with a known fault shows it.
+    page.goto("/login")
+    page.evaluate("document.querySelector('label').remove()")
+    assert "label" in {v["rule"] for v in axe_violations(page)}
+
+
+OFF_SCREEN_JS = """
+() => Array.from(document.querySelectorAll('main *'))
+  .filter(el => el.getClientRects().length && el.getBoundingClientRect().right > innerWidth + 1)
+  .map(el => el.outerHTML.slice(0, 100))
+"""
+
+
+def test_the_roster_fits_a_phone(page, busy_forum):
+    login(page)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{BASE}/roster/")
+    page.locator("table.seats summary").first.click()  # an open form must fit too
+    sizes = page.evaluate("[document.documentElement.scrollWidth, "
+                          "document.documentElement.clientWidth]")
+    assert sizes[0] <= sizes[1] == PHONE["width"]
+    assert page.evaluate(OFF_SCREEN_JS) == []
+    # Each seat is a block of its own, its values named as the desktop's columns are.
+    first = page.locator("table.seats tbody tr").first
+    expect(first.locator("td").first).to_have_attribute("data-label", "Medlem")
+    assert first.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_the_favicon(page, demo_forum):
+    response = page.goto("/favicon.ico")
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert response.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page.goto("/login")
+    href = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
+    assert page.request.get(href).headers["content-type"].startswith("image/svg+xml")

@@ -1,6 +1,6 @@
 """Read calendars with ical.js, the parser of Thunderbird's calendar, run by Node.
 
-The npm package is pinned in tests/js/package-lock.json and installed there
+The npm packages are pinned in tests/js/package-lock.json and installed there
 with `npm ci` the first time a test needs it; without Node the tests skip.
 """
 
@@ -18,33 +18,44 @@ JS_DIR = Path(__file__).resolve().parents[1] / "js"
 READER = JS_DIR / "read_events.mjs"
 
 
-def _locked_version() -> str:
-    """Return the ical.js version the lockfile pins."""
+def _locked_version(package: str) -> str:
+    """Return the version of PACKAGE the lockfile pins."""
     lock = json.loads((JS_DIR / "package-lock.json").read_text(encoding="utf-8"))
-    return lock["packages"]["node_modules/ical.js"]["version"]
+    return lock["packages"][f"node_modules/{package}"]["version"]
 
 
-def _installed_version() -> str | None:
-    """Return the ical.js version in tests/js/node_modules, or None."""
-    manifest = JS_DIR / "node_modules" / "ical.js" / "package.json"
+def _installed_version(package: str) -> str | None:
+    """Return the version of PACKAGE in tests/js/node_modules, or None."""
+    manifest = JS_DIR / "node_modules" / package / "package.json"
     if not manifest.exists():
         return None
     return json.loads(manifest.read_text(encoding="utf-8")).get("version")
 
 
-def node() -> str:
-    """Return the node executable with ical.js installed beside the reader, or skip."""
-    node_path, npm = shutil.which("node"), shutil.which("npm")
-    if node_path is None or npm is None:
-        pytest.skip("reading calendars with ical.js needs Node.js and npm on PATH")
+def npm_packages() -> Path:
+    """Return tests/js/node_modules with the locked packages installed (`npm ci`), or skip."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("the tests' npm packages (tests/js) need Node.js and npm on PATH")
+    lock = json.loads((JS_DIR / "package-lock.json").read_text(encoding="utf-8"))
+    packages = [key.removeprefix("node_modules/") for key in lock["packages"] if key]
     # Other test runs share the working tree: one installs, the others wait for it.
-    with open(JS_DIR / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _installed_version() != _locked_version():
+    with open(JS_DIR / ".install.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        if any(_installed_version(p) != _locked_version(p) for p in packages):
             done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
                                   cwd=JS_DIR, capture_output=True, text=True, timeout=300)
             if done.returncode:
                 pytest.fail(f"npm ci in tests/js failed:\n{done.stdout}\n{done.stderr}"[-3000:])
+    return JS_DIR / "node_modules"
+
+
+def node() -> str:
+    """Return the node executable with ical.js installed beside the reader, or skip."""
+    node_path = shutil.which("node")
+    if node_path is None:
+        pytest.skip("reading calendars with ical.js needs Node.js and npm on PATH")
+    npm_packages()
     return node_path
 
 
