@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from app.mail import compose as c
 from app.mail.compose_notices import compose_agenda_approved
+from app.mail.compose_reply import compose_reply
 from app.mail.messages import (
     AgendaLine,
     Attachment,
@@ -188,6 +189,15 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
     ),
     "agenda_approved_en": lambda: compose_agenda_approved(
         FORUM, "Well-being survey 2027", MEETING, MEMBER_EN, **STAMP
+    ),
+    # The secretary's own answer from the Post page: threaded, not automatic.
+    "secretary_reply_da": lambda: compose_reply(
+        FORUM, MEMBER, "Sv: Indkaldelse", "Mødet er i lokale 2.14 på første sal.\n\nVel mødt",
+        in_reply_to="svar.17@example.dk", earlier_references=[MSGID], token=TOKEN, **STAMP
+    ),
+    "secretary_reply_en": lambda: compose_reply(
+        FORUM, MEMBER_EN, "Question", "The meeting is in room 2.14 on the first floor.",
+        in_reply_to="q.17@example.com", **STAMP
     ),
     # An extraordinary meeting is named so once, and a forum signing with its own name once.
     "invitation_extraordinary_da": lambda: c.compose_invitation(

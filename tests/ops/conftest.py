@@ -21,6 +21,12 @@ def empty_database(app, database_url, tmp_path):
     with admin.connect() as conn:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
     url = sa.engine.make_url(database_url).set(database=name)
+    schema = _search_path(url)
+    if schema:  # the test URL names a private schema: the new database has it too
+        second = sa.create_engine(url)
+        with second.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        second.dispose()
     try:
         yield url.render_as_string(hide_password=False)
     finally:
@@ -28,3 +34,9 @@ def empty_database(app, database_url, tmp_path):
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+def _search_path(url: sa.engine.URL) -> str | None:
+    """Return the schema the URL's options set as search_path, if any."""
+    options = url.query.get("options", "")
+    return options.split("search_path=", 1)[1] if "search_path=" in options else None
