@@ -33,7 +33,16 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, htmlbody, inbound, invitations, meetings, outbound, textbody
+from app.services import (
+    agenda,
+    htmlbody,
+    inbound,
+    invitations,
+    meetings,
+    outbound,
+    replies,
+    textbody,
+)
 from app.services.errors import ServiceError
 from app.views.common import actor, download, forum_for_user, owned, visible_to
 
@@ -282,6 +291,27 @@ def assign(slug: str, message_id: int) -> Response:
     jobs.enqueue_all(followups)
     flash(_("The message is now %(forum)s's: %(state)s.", forum=forum.name,
             state=state_label(message.state)), "info")
+    return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+
+
+@bp.route("/<int:message_id>/reply", methods=["POST"])
+@login_required
+def reply(slug: str, message_id: int) -> Response:
+    """Answer the sender from the page; the mail leaves after the commit, by a job."""
+    forum, message = _message(slug, message_id)
+    if _expired():
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    if message.forum_id is None:
+        message.forum_id = forum.id  # answered from here: this forum's
+    try:
+        row = replies.reply(forum, message, request.form.get("text", ""), actor())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
+    db.session.commit()
+    jobs.send_rows([row])
+    flash(_("Your answer to %(to)s is being sent.", to=row.recipient), "info")
     return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
 
 

@@ -191,3 +191,42 @@ def test_unassigned_mail_is_shown_counted_and_can_be_given_to_the_forum(
     lost = db.session.get(InboundMessage, lost.id)
     assert lost.forum_id == demo_forum.id and lost.state is InboundState.review
     assert any(f.startswith("Mailen hører nu til") for f in _flashes(page))
+
+
+def test_answering_the_sender_sends_a_threaded_mail_after_the_commit(
+        logged_in, post, demo_forum, december_and_february, work):
+    from email import message_from_bytes, policy
+
+    from app.models import OutboundMessage, OutboundState
+
+    _dec, feb = december_and_february
+    raw = _reply_to(feb, demo_forum, "Hvor holder vi mødet i februar?")
+    raw = raw.replace(b"Message-ID: <svar-feb@x.test>",
+                      b"Message-ID: <svar-feb@x.test>\nReferences: <inv-feb@forum.test>")
+    message = _take(raw)
+    page = logged_in.get(f"{BASE}/mail/{message.id}").get_data(as_text=True)
+    assert "Svar afsender" in page
+    response = post(f"{BASE}/mail/{message.id}/reply",
+                    {"text": "Mødet er i lokale 2.14.\n\nVel mødt"}, follow_redirects=True)
+    assert f"Dit svar til {feb.person.email} bliver sendt." in _flashes(
+        response.get_data(as_text=True))
+    post(f"{BASE}/mail/{message.id}/reply", {"text": "Mødet er i lokale 2.14.\n\nVel mødt"})
+    rows = db.session.scalars(select(OutboundMessage).filter_by(kind="reply")).all()
+    assert len(rows) == 1 and rows[0].recipient == feb.person.email  # a double click: once
+    assert db.session.get(InboundMessage, message.id).state is InboundState.applied
+    work()
+    row = db.session.get(OutboundMessage, rows[0].id)
+    assert row.state is OutboundState.sent
+    sent = message_from_bytes(row.raw, policy=policy.default)
+    assert sent["In-Reply-To"] == "<svar-feb@x.test>"
+    assert sent["References"] == "<inv-feb@forum.test> <svar-feb@x.test>"
+    assert sent["Subject"] == "Sv: Indkaldelse" and feb.reply_token in sent["Reply-To"]
+
+
+def test_an_empty_answer_is_refused(logged_in, post, demo_forum, december_and_february):
+    _dec, feb = december_and_february
+    message = _take(_reply_to(feb, demo_forum, "Hvor er mødet?"))
+    page = post(f"{BASE}/mail/{message.id}/reply", {"text": "  "},
+                follow_redirects=True).get_data(as_text=True)
+    assert "Skriv svaret først." in _flashes(page)
+    assert db.session.get(InboundMessage, message.id).state is InboundState.review
