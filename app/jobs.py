@@ -16,6 +16,7 @@ from rq import Retry
 from app import jobs_followups, sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
+from app.mail.messages import Attachment
 from app.mail.tokens import bounce_address
 from app.mailer import LoginError, SendError, server_for, transport
 from app.models import (
@@ -28,6 +29,7 @@ from app.models import (
     OutboundState,
     utcnow,
 )
+from app.paper import render as paper_render
 from app.services import invitation_sync, invitations, notify, outbound
 from app.services import notices as notices_service
 from app.services.mailaccounts import state as account_state
@@ -228,18 +230,34 @@ def _current(meeting_id: int, sequence: int) -> Meeting | None:
     return meeting if meeting.status is MeetingStatus.invited else None
 
 
-def send_reminders(meeting_id: int, sequence: int) -> int:
-    """Remind everyone who has not answered."""
+def send_reminders(meeting_id: int, sequence: int, on_demand: str | None = None) -> int:
+    """Remind everyone who has not answered: the scheduled reminder, or one the secretary
+    asks for ON_DEMAND (named by its day, so asking twice a day sends it once)."""
     meeting = _current(meeting_id, sequence)
-    if meeting is None:
+    if meeting is None or meeting.start_dt <= utcnow():
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
     for inv in invitations.invitations_of(meeting):
         if inv.status is InvitationStatus.pending:
-            notify.reminder(inv, info, ledger)
+            notify.reminder(inv, info, ledger, on_demand)
     ids = ledger.insert()
     db.session.commit()
     return send_outbound(ids)
+
+
+def remind_now(meeting: Meeting) -> int:
+    """Enqueue a reminder to those of MEETING who have not answered; return how many.
+
+    The scheduled reminder's job, with a key of today's: it comes besides the scheduled
+    one, and asking twice the same day sends it once.
+    """
+    waiting = [i for i in invitations.invitations_of(meeting)
+               if i.status is InvitationStatus.pending and not i.person.is_bouncing]
+    if waiting:
+        today = utcnow().date().isoformat()
+        enqueue(send_reminders, meeting.id, meeting.sequence, f"now-{today}",
+                job_id=f"send_reminders-{meeting.id}-{meeting.sequence}-now-{today}")
+    return len(waiting)
 
 
 def send_final_agenda(meeting_id: int, sequence: int) -> int:
@@ -248,13 +266,20 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
     if meeting is None:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
+    paper = agenda_paper(meeting)  # rendered once: the same PDF goes to everyone
     skip = (InvitationStatus.declined, InvitationStatus.replaced)
     for inv in invitations.invitations_of(meeting):
         if inv.status not in skip:
-            notify.final_agenda(inv, info, ledger)
+            notify.final_agenda(inv, info, ledger, paper)
     ids = ledger.insert()
     db.session.commit()
     return send_outbound(ids)
+
+
+def agenda_paper(meeting: Meeting) -> Attachment:
+    """Return the meeting's agenda as a PDF attachment."""
+    return Attachment(paper_render.filename(meeting, "agenda"), "application/pdf",
+                      paper_render.pdf(paper_render.agenda_html(meeting)))
 
 
 def send_cancellations(meeting_id: int) -> int:

@@ -31,7 +31,7 @@ from app.mail.compose_base import (
     subject,
     template_env,
 )
-from app.mail.compose_minutes import compose_minutes
+from app.mail.compose_minutes import attach, compose_minutes
 from app.mail.compose_notices import (
     compose_agenda_receipt,
     compose_agenda_rejected,
@@ -40,7 +40,7 @@ from app.mail.compose_notices import (
     compose_seat_unrepresented,
 )
 from app.mail.itip_out import build_calendar
-from app.mail.messages import ForumInfo, MeetingInfo, RecipientInfo
+from app.mail.messages import Attachment, ForumInfo, MeetingInfo, RecipientInfo
 from app.mail.tokens import reply_address
 
 CancelKind = Literal["meeting_cancelled", "alternate_released", "withdrawn_mandate",
@@ -230,14 +230,19 @@ def compose_final_agenda(
     meeting: MeetingInfo,
     recipient: RecipientInfo,
     *,
+    paper: Attachment | None = None,
     now: datetime | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """Compose the final agenda of MEETING to one recipient."""
+    """Compose the final agenda of MEETING to one recipient, with PAPER (the agenda as a
+    PDF) attached when given."""
     lang, stamp = mail_language(forum, recipient), Stamp.make(forum, now, message_id)
-    context = _context(forum, meeting, recipient, lang, agenda_final=True)
+    context = _context(forum, meeting, recipient, lang, agenda_final=True,
+                       paper_name=paper[0] if paper else None)
     msg = _start(forum, recipient, "final_agenda", context, stamp)
     set_bodies(msg, *render_pair("final_agenda", context))
+    if paper is not None:
+        attach(msg, paper)  # the alternative part becomes the first of a multipart/mixed
     return seal(msg, stamp, lang)
 
 

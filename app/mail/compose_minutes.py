@@ -30,7 +30,7 @@ def safe_filename(name: str) -> str:
     return cleaned or "bilag"
 
 
-def _attach(msg: EmailMessage, attachment: Attachment) -> None:
+def attach(msg: EmailMessage, attachment: Attachment) -> None:
     """Attach one file to MSG, base64-encoded whatever its type."""
     filename, content_type, data = attachment
     maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
@@ -64,5 +64,5 @@ def compose_minutes(
     set_bodies(msg, *render_pair("minutes", context))
     for attachment in minutes.attachments:
         # The first add_attachment turns multipart/alternative into mixed around it.
-        _attach(msg, attachment)
+        attach(msg, attachment)
     return seal(msg, stamp, lang)

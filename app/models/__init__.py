@@ -24,7 +24,13 @@ from app.models.meetings import (
     MeetingKind,
     MeetingStatus,
 )
-from app.models.minutes import Minutes, MinutesSection, MinutesStatus
+from app.models.minutes import (
+    Minutes,
+    MinutesPresence,
+    MinutesSection,
+    MinutesStatus,
+    SectionKind,
+)
 from app.models.rules import PlanPattern, SeatRequestDecision, SeatVacancy
 from app.models.users import User
 
@@ -34,7 +40,8 @@ __all__ = [
     "InboundMessage", "InboundState", "Invitation", "InvitationRole", "InvitationStatus",
     "MailAccount", "MailboxState", "Mandate", "MandateRole", "Meeting", "MeetingKind",
     "MeetingStatus",
-    "Minutes", "MinutesSection", "MinutesStatus", "OutboundMessage", "OutboundState",
-    "Person", "PlanPattern", "Seat", "SeatKind", "SeatRequestDecision", "SeatVacancy", "User",
+    "Minutes", "MinutesPresence", "MinutesSection", "MinutesStatus", "OutboundMessage",
+    "OutboundState", "Person", "PlanPattern", "Seat", "SeatKind", "SeatRequestDecision",
+    "SeatVacancy", "SectionKind", "User",
     "utcnow",
 ]

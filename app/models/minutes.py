@@ -1,14 +1,15 @@
-"""Minutes (referat) of a meeting, one section per agenda item."""
+"""Minutes (referat) of a meeting: sections for the agenda items and free ones, attendance."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, enum_column, utcnow
+from app.models.forum import Person
 from app.models.meetings import Meeting
 
 
@@ -32,8 +33,11 @@ class Minutes(Base):
     status: Mapped[MinutesStatus] = mapped_column(
         enum_column(MinutesStatus), default=MinutesStatus.draft
     )
-    #: Who came, who sent apologies, which alternates stood in.
+    #: Who came, who sent apologies, which alternates stood in: recomputed from the
+    #: answers and the marks below on every save until the minutes are approved.
     attendance: Mapped[str] = mapped_column(Text, default="")
+    #: The secretary's own lines after the attendance (e.g. others who came).
+    attendance_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     approved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -42,6 +46,20 @@ class Minutes(Base):
     sections: Mapped[list[MinutesSection]] = relationship(
         back_populates="minutes", order_by="MinutesSection.position", cascade="all, delete-orphan"
     )
+    presences: Mapped[list[MinutesPresence]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan"
+    )
+
+
+class SectionKind(enum.Enum):
+    """Where a section of the minutes comes from."""
+
+    #: An approved agenda item.
+    item = "item"
+    #: An item taken up on the day: numbered after the agenda's items.
+    added = "added"
+    #: A free, unnumbered section such as "Meddelelser" or "Eventuelt".
+    free = "free"
 
 
 class MinutesSection(Base):
@@ -59,5 +77,25 @@ class MinutesSection(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     heading: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[SectionKind] = mapped_column(
+        enum_column(SectionKind), default=SectionKind.item, server_default="item"
+    )
 
     minutes: Mapped[Minutes] = relationship(back_populates="sections")
+
+
+class MinutesPresence(Base):
+    """The secretary's word on whether one person came, where it differs from their answer."""
+
+    __tablename__ = "minutes_presences"
+    __table_args__ = (UniqueConstraint("minutes_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    present: Mapped[bool] = mapped_column(Boolean)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="presences")
+    person: Mapped[Person] = relationship()

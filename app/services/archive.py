@@ -70,6 +70,8 @@ class Pack:
     minutes: Minutes | None
     attendance: list[str]
     decisions: dict[int, SeatRequestDecision]
+    #: The minutes' sections with their numbers, empty free sections left out.
+    sections: list[tuple[int | None, MinutesSection]] = ()
 
 
 def pack(meeting: Meeting) -> Pack:
@@ -79,7 +81,7 @@ def pack(meeting: Meeting) -> Pack:
         .order_by(AgendaItem.position, AgendaItem.id)))
     minutes = minutes_service.find(meeting)
     if minutes is not None:
-        lines = minutes.attendance.splitlines()
+        lines = minutes_service.minutes_attendance.current(minutes).splitlines()
     elif invitations.invitations_of(meeting):
         lines = minutes_service.attendance_text(meeting).splitlines()
     else:
@@ -87,7 +89,10 @@ def pack(meeting: Meeting) -> Pack:
     decisions = {d.agenda_item_id: d for d in db.session.scalars(
         select(SeatRequestDecision).where(
             SeatRequestDecision.agenda_item_id.in_([i.id for i in agenda])))}
-    return Pack(meeting, agenda, minutes, [line for line in lines if line.strip()], decisions)
+    sections = [(n, s) for n, s in minutes_service.numbered(minutes)
+                if n is not None or s.body.strip()] if minutes is not None else []
+    return Pack(meeting, agenda, minutes, [line for line in lines if line.strip()], decisions,
+                sections)
 
 
 def snippets(p: Pack, q: str) -> list[str]:
@@ -165,7 +170,8 @@ def hold_demo_meeting(meeting: Meeting, rng: random.Random, topics: list[tuple])
     meeting.status = MeetingStatus.held
     db.session.flush()
     minutes = minutes_service.draft(meeting, actor="demo")
-    for section, (_title, _summary, text) in zip(minutes.sections, topics, strict=True):
+    items = [s for s in minutes.sections if s.agenda_item_id is not None]
+    for section, (_title, _summary, text) in zip(items, topics, strict=True):
         section.body = text
     minutes.status, minutes.approved_dt = MinutesStatus.sent, meeting.end_dt + timedelta(days=5)
     minutes.sent_dt, meeting.status = minutes.approved_dt, MeetingStatus.minutes_sent

@@ -1,6 +1,8 @@
-"""Minutes: a draft per agenda item with attendance from the answers, approved, then sent."""
+"""Minutes: sections for the agenda's items and free ones, attendance, approved, then sent."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,16 +16,16 @@ from app.models import (
     AgendaItem,
     AgendaStatus,
     InvitationRole,
-    InvitationStatus,
     Meeting,
     MeetingStatus,
     Minutes,
     MinutesSection,
     MinutesStatus,
     Person,
+    SectionKind,
     utcnow,
 )
-from app.services import audit, invitations, meetings, outbound, roster
+from app.services import audit, meetings, minutes_attendance, outbound, roster
 from app.services.errors import ServiceError
 from app.services.mailinfo import forum_info, meeting_info, recipient_info
 
@@ -33,65 +35,144 @@ def find(meeting: Meeting) -> Minutes | None:
     return db.session.scalars(select(Minutes).filter_by(meeting_id=meeting.id)).first()
 
 
-def draft(meeting: Meeting, actor: str = "system") -> Minutes:
-    """Return the meeting's minutes, starting a draft from its agenda and answers."""
+def can_write(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Tell whether minutes can be written: the meeting has begun (or is marked held),
+    invited through the app or not, and was not cancelled."""
+    if meeting.status in (MeetingStatus.held, MeetingStatus.minutes_sent):
+        return True
+    return (meeting.status is not MeetingStatus.cancelled
+            and meeting.start_dt <= (now or utcnow()))
+
+
+def unsaved(meeting: Meeting) -> Minutes:
+    """Return the meeting's minutes, or a draft to show that is not saved (for a GET)."""
     existing = find(meeting)
     if existing is not None:
         return existing
-    if meeting.status in (MeetingStatus.planned, MeetingStatus.cancelled):
-        raise ServiceError(_l("Minutes are written for a meeting that was held."))
-    minutes = Minutes(meeting=meeting, status=MinutesStatus.draft,
-                      attendance=attendance_text(meeting))
-    items = db.session.scalars(select(AgendaItem).filter_by(
-        meeting_id=meeting.id, status=AgendaStatus.approved).order_by(AgendaItem.position))
-    minutes.sections = [MinutesSection(agenda_item_id=item.id, position=n, heading=item.title,
-                                       body="") for n, item in enumerate(items, 1)]
+    if not can_write(meeting):
+        raise ServiceError(_l("Minutes can be written once the meeting has begun."))
+    return _new(meeting)
+
+
+def draft(meeting: Meeting, actor: str = "system") -> Minutes:
+    """Return the meeting's minutes, saving a new draft from its agenda and answers."""
+    existing = find(meeting)
+    if existing is not None:
+        return existing
+    if not can_write(meeting):
+        raise ServiceError(_l("Minutes can be written once the meeting has begun."))
+    if meeting.status in (MeetingStatus.planned, MeetingStatus.invited):
+        meeting.status = MeetingStatus.held  # it has begun: minutes make it a held one
+    minutes = _new(meeting)
     db.session.add(minutes)
+    minutes.attendance = minutes_attendance.text(meeting, minutes)
     db.session.flush()
     audit.record(meeting.forum_id, actor, "minutes_draft", minutes)
     return minutes
 
 
-def attendance_text(meeting: Meeting) -> str:
-    """Return who came, who sent apologies and who stood in, in the forum's language."""
+def _new(meeting: Meeting) -> Minutes:
+    """Return new minutes: "Meddelelser", a section per approved item, "Eventuelt"."""
+    items = db.session.scalars(select(AgendaItem).filter_by(
+        meeting_id=meeting.id, status=AgendaStatus.approved)
+        .order_by(AgendaItem.position, AgendaItem.id)).all()
     with force_locale(meeting.forum.language):
-        return "\n".join(_attendance_lines(meeting))
+        first, last = _("Announcements"), _("Any other business")
+    titles = {item.title.strip().casefold() for item in items}
+    sections = [MinutesSection(agenda_item_id=item.id, heading=item.title, body="",
+                               kind=SectionKind.item) for item in items]
+    # An agenda that has its own "Eventuelt" item does not get a second one.
+    if first.casefold() not in titles:
+        sections.insert(0, MinutesSection(heading=first, kind=SectionKind.free, body=""))
+    if last.casefold() not in titles:
+        sections.append(MinutesSection(heading=last, kind=SectionKind.free, body=""))
+    for position, section in enumerate(sections, 1):
+        section.position = position
+    # Not added to the session here: a GET shows it without saving (see unsaved()).
+    return Minutes(meeting=meeting, status=MinutesStatus.draft, attendance="",
+                   attendance_note="", sections=sections, presences=[])
 
 
-def _attendance_lines(meeting: Meeting) -> list[str]:
-    """Return one line per seat, then one per guest who came."""
-    lines = []
-    invs = invitations.invitations_of(meeting)
-    stand_ins = {i.stands_in_for_id: i for i in invs if i.role is InvitationRole.alternate
-                 and i.status is not InvitationStatus.replaced}
-    for inv in invs:
-        if inv.role is InvitationRole.member:
-            lines.append(_member_line(inv, stand_ins.get(inv.id)))
-    guests = [i for i in invs if i.role is InvitationRole.guest
-              and i.status is InvitationStatus.accepted]
-    lines += [_("Guest: %(name)s (%(org)s)", name=g.person.name, org=g.person.organisation or "")
-              for g in guests]
-    return lines
+def numbered(minutes: Minutes) -> list[tuple[int | None, MinutesSection]]:
+    """Return the sections with their numbers: the agenda's and the day's items count."""
+    found, number = [], 0
+    for section in minutes.sections:
+        if section.kind is SectionKind.free:
+            found.append((None, section))
+        else:
+            number += 1
+            found.append((number, section))
+    return found
 
 
-def _member_line(member, alternate) -> str:
-    """Return the attendance line of one seat."""
-    seat = member.seat.label if member.seat else ""
-    name = member.person.name
-    if member.status is InvitationStatus.accepted:
-        return _("%(seat)s: %(name)s attended", seat=seat, name=name)
-    if member.status is InvitationStatus.declined:
-        if alternate is not None and alternate.status is InvitationStatus.accepted:
-            return _("%(seat)s: %(name)s had sent apologies; alternate %(alt)s attended",
-                     seat=seat, name=name, alt=alternate.person.name)
-        return _("%(seat)s: %(name)s had sent apologies", seat=seat, name=name)
-    return _("%(seat)s: %(name)s (no answer)", seat=seat, name=name)
+def add_section(minutes: Minutes, heading: str, actor: str) -> MinutesSection:
+    """Add an item taken up on the day, after the agenda's items and before the last free
+    section ("Eventuelt")."""
+    _editable(minutes)
+    sections = list(minutes.sections)
+    at = max((n for n, s in enumerate(sections, 1) if s.kind is not SectionKind.free),
+             default=1 if sections and sections[0].kind is SectionKind.free else 0)
+    section = MinutesSection(heading=heading.strip()[:300], kind=SectionKind.added, body="")
+    sections.insert(at, section)
+    for position, each in enumerate(sections, 1):
+        each.position = position
+    minutes.sections.append(section)
+    minutes.status = MinutesStatus.draft
+    db.session.flush()
+    audit.record(minutes.meeting.forum_id, actor, "minutes_section_add", minutes,
+                 heading=section.heading)
+    return section
+
+
+def remove_section(minutes: Minutes, section_id: int, actor: str) -> None:
+    """Remove a free section or an added item; an agenda item's section stays."""
+    _editable(minutes)
+    section = next((s for s in minutes.sections if s.id == section_id), None)
+    if section is None or section.kind is SectionKind.item:
+        raise ServiceError(_l("An agenda item's section cannot be removed."))
+    minutes.sections.remove(section)
+    for position, each in enumerate(minutes.sections, 1):
+        each.position = position
+    minutes.status = MinutesStatus.draft
+    db.session.flush()
+    audit.record(minutes.meeting.forum_id, actor, "minutes_section_remove", minutes,
+                 heading=section.heading)
+
+
+def save(minutes: Minutes, bodies: dict[int, str], present_ids: set[int], note: str) -> None:
+    """Save the sections' texts (by position) and who came; the text must be approved again."""
+    _editable(minutes)
+    for section in minutes.sections:
+        if section.position in bodies:
+            section.body = bodies[section.position][:50000]
+    minutes.attendance_note = note[:20000]
+    minutes_attendance.mark(minutes, minutes_attendance.roll(minutes.meeting, minutes),
+                            present_ids)
+    minutes.status = MinutesStatus.draft
+    refresh_attendance(minutes)
+
+
+def refresh_attendance(minutes: Minutes) -> None:
+    """Write the attendance from the answers and the marks, as they are now."""
+    _editable(minutes)
+    db.session.flush()  # the marks just changed are read back by the roll
+    minutes.attendance = minutes_attendance.text(minutes.meeting, minutes)
+
+
+def _editable(minutes: Minutes) -> None:
+    """Refuse changes to minutes that have been sent."""
+    if minutes.status is MinutesStatus.sent:
+        raise ServiceError(_l("The minutes have been sent already."))
+
+
+def attendance_text(meeting: Meeting) -> str:
+    """Return who came, who sent apologies and who stood in, from the answers alone."""
+    return minutes_attendance.text(meeting)
 
 
 def approve(minutes: Minutes, actor: str) -> Minutes:
     """Approve the minutes for sending."""
-    if minutes.status is MinutesStatus.sent:
-        raise ServiceError(_l("The minutes have been sent already."))
+    refresh_attendance(minutes)  # approval freezes the attendance as it is now
     minutes.status, minutes.approved_dt = MinutesStatus.approved, utcnow()
     db.session.flush()
     audit.record(minutes.meeting.forum_id, actor, "minutes_approve", minutes)
@@ -114,8 +195,11 @@ def recipients(meeting: Meeting) -> list[Person]:
 
 def info(minutes: Minutes) -> MinutesInfo:
     """Return MINUTES as the composer takes them."""
-    items = [MinutesItem(s.position, s.heading, s.body) for s in minutes.sections]
-    attendance = [line for line in minutes.attendance.splitlines() if line.strip()]
+    # An empty free section ("Eventuelt" with nothing said) is left out.
+    items = [MinutesItem(number, s.heading, s.body) for number, s in numbered(minutes)
+             if number is not None or s.body.strip()]
+    attendance = [line for line in minutes_attendance.current(minutes).splitlines()
+                  if line.strip()]
     return MinutesInfo(items=items, attendance=attendance)
 
 

@@ -159,10 +159,12 @@ def confirmation(inv: Invitation, alternate_name: str | None, stamp: str = ""):
     return _queue(inv, key, message, "confirmation")
 
 
-def reminder(inv: Invitation, info=None, ledger: LedgerView | None = None):
-    """Remind someone who has not answered, once per version of the meeting."""
+def reminder(inv: Invitation, info=None, ledger: LedgerView | None = None,
+             on_demand: str | None = None):
+    """Remind someone who has not answered, once per version of the meeting, and once
+    more for each ON_DEMAND reminder the secretary asks for (named by its day)."""
     meeting = inv.meeting
-    key = f"reminder:{inv.id}:{meeting.sequence}"
+    key = f"reminder:{inv.id}:{meeting.sequence}" + (f":{on_demand}" if on_demand else "")
     if inv.person.is_bouncing or _queued(key, ledger):
         return None
     message = compose.compose_reminder(forum_info(meeting.forum), info or meeting_info(meeting),
@@ -170,15 +172,16 @@ def reminder(inv: Invitation, info=None, ledger: LedgerView | None = None):
     return _queue(inv, key, message, "reminder", ledger=ledger)
 
 
-def final_agenda(inv: Invitation, info=None, ledger: LedgerView | None = None):
-    """Send the final agenda to someone who is coming or may come."""
+def final_agenda(inv: Invitation, info=None, ledger: LedgerView | None = None, paper=None):
+    """Send the final agenda to someone who is coming or may come, with PAPER (the agenda
+    as a PDF attachment) when given."""
     meeting = inv.meeting
     key = f"final_agenda:{inv.id}:{meeting.sequence}"
     if inv.person.is_bouncing or _queued(key, ledger):
         return None
     message = compose.compose_final_agenda(forum_info(meeting.forum),
                                            info or meeting_info(meeting),
-                                           recipient_info(inv.person, inv))
+                                           recipient_info(inv.person, inv), paper=paper)
     return _queue(inv, key, message, "final_agenda", ledger=ledger)
 
 

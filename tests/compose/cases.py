@@ -96,6 +96,9 @@ MINUTES = MinutesInfo(
 STAMP = {"now": NOW, "message_id": MSGID}
 
 # Every message the snapshots pin down, by the snapshot file name.
+#: The agenda as the final agenda job attaches it (the bytes are WeasyPrint's in production).
+AGENDA_PDF = Attachment("dagsorden-2026-12-08.pdf", "application/pdf", b"%PDF-1.7\n%stand-in\n")
+
 CASES: dict[str, Callable[[], EmailMessage]] = {
     "invitation_member_da": lambda: c.compose_invitation(FORUM, MEETING, MEMBER, TOKEN, **STAMP),
     "invitation_member_en": lambda: c.compose_invitation(FORUM, MEETING, MEMBER_EN, TOKEN, **STAMP),
@@ -137,6 +140,12 @@ CASES: dict[str, Callable[[], EmailMessage]] = {
     "reminder_en": lambda: c.compose_reminder(FORUM, MEETING, MEMBER_EN, TOKEN, **STAMP),
     "final_agenda_da": lambda: c.compose_final_agenda(FORUM, MEETING, MEMBER, **STAMP),
     "final_agenda_en": lambda: c.compose_final_agenda(FORUM, MEETING, MEMBER_EN, **STAMP),
+    "final_agenda_with_pdf_da": lambda: c.compose_final_agenda(
+        FORUM, MEETING, MEMBER, paper=AGENDA_PDF, **STAMP
+    ),
+    "final_agenda_with_pdf_en": lambda: c.compose_final_agenda(
+        FORUM, MEETING, MEMBER_EN, paper=AGENDA_PDF, **STAMP
+    ),
     "minutes_da": lambda: c.compose_minutes(FORUM, MEETING, MINUTES, MEMBER, **STAMP),
     "minutes_en": lambda: c.compose_minutes(FORUM, MEETING, MINUTES, MEMBER_EN, **STAMP),
     "alternate_called_da": lambda: c.compose_alternate_called(

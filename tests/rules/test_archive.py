@@ -24,8 +24,10 @@ def held(forum, make_meeting):
     meeting.status = MeetingStatus.held
     db.session.flush()
     draft = minutes.draft(meeting)
-    draft.attendance = "Nabo 1: Jens Hansen deltog"
-    draft.sections[0].body = "TMF sætter flere kanyledunke op i Skelbækgade (100% enige)."
+    draft.attendance_note = "Nabo 1: Jens Hansen deltog"
+    minutes.refresh_attendance(draft)
+    section = next(s for s in draft.sections if s.heading == "Sprøjtefund i gårdene")
+    section.body = "TMF sætter flere kanyledunke op i Skelbækgade (100% enige)."
     cancelled = make_meeting(datetime(2026, 9, 1, 14, tzinfo=UTC), title="Aflyst møde")
     cancelled.status = MeetingStatus.cancelled
     db.session.commit()

@@ -72,7 +72,8 @@ def test_a_rejected_request_creates_nothing(app, forum, request_item):
     assert decision.approved is False and decision.seat is None
     assert db.session.scalars(select(Seat)).all() == seats
     assert db.session.scalars(select(AppointingBody)).all() == []
-    assert item.decision_note in minutes.find(meeting).sections[0].body
+    section = next(s for s in minutes.find(meeting).sections if s.agenda_item_id == item.id)
+    assert item.decision_note in section.body
 
 
 def test_what_cannot_be_decided(app, forum, request_item, make_meeting):
