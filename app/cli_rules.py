@@ -1,5 +1,5 @@
 """Flask commands for meetings and the forum's rules: `flask meetings plan YEAR`,
-`flask meetings invite ID` and `flask rules daily`."""
+`flask meetings invite ID`, `flask meetings remind ID` and `flask rules daily`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import jobs, jobs_rules
 from app.extensions import db
-from app.models import Forum, Meeting, utcnow
+from app.models import Forum, Meeting, MeetingStatus, utcnow
 from app.services import invitation_sync, meetings, plan
 from app.services.errors import ServiceError
 
@@ -87,6 +87,22 @@ def invite_command(meeting_id: int, now: bool) -> None:
     else:
         jobs.enqueue(jobs.send_invitations, meeting_id)
         click.echo(f"{label}: the invitations are queued for the job worker.")
+
+
+@meetings_group.command("remind")
+@click.argument("meeting_id", type=int)
+def remind_command(meeting_id: int) -> None:
+    """Remind those who have not answered a meeting's invitation, now (besides the
+    scheduled reminder; asking twice the same day sends it once)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"No meeting with id {meeting_id}")
+    if meeting.status is not MeetingStatus.invited or meeting.start_dt <= utcnow():
+        raise click.ClickException(
+            f"Meeting {meeting_id}: reminders go only to a coming meeting whose invitations "
+            "are out.")
+    count = jobs.remind_now(meeting)
+    click.echo(f"{meeting.title}: the reminder is queued for {count} who have not answered.")
 
 
 @rules_group.command("daily")

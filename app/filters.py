@@ -25,10 +25,18 @@ def short_date(value: date | datetime | None) -> str:
     return format_date(value, "medium")
 
 
+def day_month(value: date | None) -> str:
+    """Return a day of this year or the next, such as '30. dec.'."""
+    if value is None:
+        return ""
+    return format_date(value, "d. MMM" if str(get_locale()) == "da" else "d MMM")
+
+
 def register(app: Flask) -> None:
     """Install the filters on APP."""
     app.jinja_env.filters["meeting_time"] = meeting_time
     app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["day_month"] = day_month
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["get_locale"] = get_locale
     install_extra(app)

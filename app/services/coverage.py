@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from app.models import Invitation, InvitationRole, InvitationStatus, Meeting, Seat
+from app.models import Invitation, InvitationRole, InvitationStatus, Meeting, Seat, utcnow
 from app.services import invitations, meetings, roster
 
 
@@ -30,6 +31,10 @@ class SeatCover:
     cover: Cover
     member: Invitation | None
     alternate: Invitation | None
+    #: Nobody holds the seat as member on the meeting day.
+    is_vacant: bool = False
+    #: The first day without a member, when the seat is held today but not then.
+    vacant_from: date | None = None
 
 
 def _cover(member: Invitation | None, alternate: Invitation | None) -> Cover:
@@ -50,22 +55,47 @@ def _cover(member: Invitation | None, alternate: Invitation | None) -> Cover:
     return Cover.alternate_called
 
 
-def seat_coverage(meeting: Meeting) -> list[SeatCover]:
-    """Return every seat's standing for MEETING, in seat order, in two queries."""
-    day = meetings.local_day(meeting.forum, meeting.start_dt)
-    invs = invitations.invitations_of(meeting)
+def seat_coverage(meeting: Meeting, today: date | None = None) -> list[SeatCover]:
+    """Return every seat's standing for MEETING, in seat order.
+
+    A seat without a member on the meeting day is vacant, whoever was invited while
+    they held it; if it is held TODAY, it says from when it falls vacant.
+    """
+    forum = meeting.forum
+    day = meetings.local_day(forum, meeting.start_dt)
+    today = today or meetings.local_day(forum, utcnow())
+    invs = [i for i in invitations.invitations_of(meeting)
+            if i.status is not InvitationStatus.replaced]
     members = {i.seat_id: i for i in invs if i.role is InvitationRole.member}
-    alternates = {i.stands_in_for_id: i for i in invs
-                  if i.role is InvitationRole.alternate and i.status is not
-                  InvitationStatus.replaced}
+    alternates = {i.seat_id: i for i in invs if i.role is InvitationRole.alternate}
+    held_today = {h.seat.id: h.member for h in roster.holdings(forum, today)}
     found = []
-    for holding in roster.holdings(meeting.forum, day):
-        member = members.get(holding.seat.id)
-        alternate = alternates.get(member.id) if member else None
-        cover = Cover.vacant if holding.is_vacant and member is None else _cover(member,
-                                                                                  alternate)
-        found.append(SeatCover(holding.seat, cover, member, alternate))
+    for holding in roster.holdings(forum, day):
+        seat = holding.seat
+        member, alternate = members.get(seat.id), alternates.get(seat.id)
+        if holding.is_vacant:
+            now_held = held_today.get(seat.id)
+            since = now_held.last_day + timedelta(days=1) if now_held and now_held.last_day \
+                else None
+            cover = _alternate_cover(alternate) if alternate else Cover.vacant
+            found.append(SeatCover(seat, cover, member, alternate, True, since))
+        else:
+            found.append(SeatCover(seat, _cover(member, alternate), member, alternate))
     return found
+
+
+def _alternate_cover(alternate: Invitation) -> Cover:
+    """Return the standing of a seat without a member whose alternate is invited."""
+    if alternate.status is InvitationStatus.accepted:
+        return Cover.alternate_coming
+    if alternate.status is InvitationStatus.declined:
+        return Cover.unrepresented
+    return Cover.alternate_called
+
+
+def vacant(covers: list[SeatCover]) -> int:
+    """Return how many seats have no member on the meeting day."""
+    return sum(1 for sc in covers if sc.is_vacant)
 
 
 def counts(covers: list[SeatCover]) -> dict[Cover, int]:

@@ -60,11 +60,15 @@ def forum(slug: str):
     forum = forum_for_user(slug)
     meeting = next_meeting(forum)
     covers = coverage.seat_coverage(meeting) if meeting else []
+    counts = action_counts(forum)
+    if meeting is not None:
+        # The card and the table count alike: seats without a member on the meeting day.
+        counts["vacant"] = coverage.vacant(covers)
     return render_template(
         "dashboard/forum.html",
         forum=forum,
         meeting=meeting,
         covers=covers,
         cover_counts=coverage.counts(covers),
-        counts=action_counts(forum),
+        counts=counts,
     )

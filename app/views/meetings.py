@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -101,13 +102,23 @@ def _agenda(meeting: Meeting) -> list[AgendaItem]:
     return list(db.session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.id)))
 
 
-def progress(meeting: Meeting) -> dict[str, int]:
-    """Return how many of the meeting's mails are queued, sent and failed."""
-    stmt = (select(OutboundMessage.state, func.count(OutboundMessage.id))
-            .where(OutboundMessage.meeting_id == meeting.id).group_by(OutboundMessage.state))
+def progress(meeting: Meeting) -> dict:
+    """Return how many invitations are sent, waiting and failed, and the meeting's other
+    mails (answers' confirmations, reminders, CANCELs) apart under "other"."""
+    stmt = (select(OutboundMessage.kind, OutboundMessage.state,
+                   func.count(OutboundMessage.id),
+                   func.count(func.distinct(OutboundMessage.invitation_id)))
+            .where(OutboundMessage.meeting_id == meeting.id)
+            .group_by(OutboundMessage.kind, OutboundMessage.state))
     counts = {"queued": 0, "sent": 0, "failed": 0}
-    counts.update({state.value: n for state, n in db.session.execute(stmt)})
-    return counts
+    other = dict(counts)
+    for kind, state, mails, people in db.session.execute(stmt):
+        if kind == "invitation":
+            # Sent: the people who have their invitation, an update being no second one.
+            counts[state.value] = people if state.value == "sent" else mails
+        else:
+            other[state.value] += mails
+    return counts | {"other": other}
 
 
 @bp.route("/<int:meeting_id>/")
@@ -176,6 +187,24 @@ def invite(slug: str, meeting_id: int) -> Response:
             jobs.enqueue(jobs.send_invitations, meeting.id)
             flash(_("The invitations are being sent."), "info")
     return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id))
+
+
+@bp.route("/<int:meeting_id>/remind", methods=["POST"])
+@login_required
+def remind(slug: str, meeting_id: int) -> Response:
+    """Remind those who have not answered, now, besides the scheduled reminder."""
+    meeting = owned(Meeting, meeting_id, forum_for_user(slug))
+    if FlaskForm().validate_on_submit():
+        if meeting.status is not MeetingStatus.invited or meeting.start_dt <= utcnow():
+            flash(_("Reminders go only to a coming meeting whose invitations are out."),
+                  "error")
+        elif count := jobs.remind_now(meeting):
+            flash(ngettext("The reminder is being sent to %(num)d person who has not "
+                           "answered.", "The reminder is being sent to %(num)d people who "
+                           "have not answered.", count), "info")
+        else:
+            flash(_("Everyone has answered: no reminder is sent."), "info")
+    return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id) + "#answers")
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/<direction>", methods=["POST"])
