@@ -110,9 +110,9 @@ class Attachment(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class MinutesItem:
-    """The minutes of one agenda item."""
+    """The minutes of one agenda item, or of a free section (no number)."""
 
-    position: int
+    position: int | None
     title: str
     body: str
 
