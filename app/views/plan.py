@@ -26,9 +26,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from app import jobs
 from app.extensions import db
 from app.models import AgendaItem, AgendaKind, MeetingKind, Seat, utcnow
-from app.services import meetings, plan, roster, seat_requests
+from app.services import invitation_sync, meetings, plan, roster, seat_requests
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user, owned
 
@@ -259,6 +260,9 @@ def decide(slug: str, item_id: int) -> Response:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(back)
+    # An approved seat's member is due at the coming meetings whose invitations are out.
+    followup = invitation_sync.sync_coming(forum, actor=actor())
     db.session.commit()
+    jobs.enqueue_all([followup])
     flash(_("The decision is recorded in the minutes."), "info")
     return redirect(back)

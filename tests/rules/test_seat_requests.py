@@ -126,3 +126,25 @@ def test_the_pages_enter_mark_and_decide(app, forum, request_item, logged_in, po
     assert "Beslutningen er skrevet ind i referatet." in response.get_data(as_text=True)
     decision = db.session.scalars(select(SeatRequestDecision)).one()
     assert decision.approved and decision.mandate.starts_on == date(2027, 1, 1)
+
+
+def test_an_approved_seat_is_invited_to_meetings_whose_invitations_are_out(
+        app, forum, request_item, logged_in, post, make_meeting):
+    from datetime import timedelta
+
+    from app.models import Invitation, InvitationRole, utcnow
+    from app.services import invitations
+
+    item, _meeting, vacant = request_item
+    coming = make_meeting(start=utcnow() + timedelta(days=30), location="Rådhuset")
+    invitations.invite(coming)
+    db.session.commit()
+    post(f"/forum/samarbejdsforum/plan/seat-requests/{item.id}/decide", {
+        "decision": "approve", "seat_label": "Leder, Dugnad", "name": "Ida Holm",
+        "email": "ida@dugnad.test", "organisation": "Dugnad",
+        "starts_on": utcnow().date().isoformat(), "vacant_seat_id": str(vacant.id),
+        "note": ""})
+    db.session.expire_all()
+    invited = db.session.scalars(select(Invitation).filter_by(meeting_id=coming.id)).all()
+    assert [(i.person.email, i.role) for i in invited] == [
+        ("ida@dugnad.test", InvitationRole.member)]

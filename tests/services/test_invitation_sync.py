@@ -167,7 +167,22 @@ def test_a_withdrawn_invitee_who_returns_is_invited_above_their_cancel(app, foru
     assert again.recipient == "anne@nabo.test" and "SEQUENCE:2" in _calendar(again)
 
 
-@pytest.mark.parametrize("route", ["link", "mail"])
+def _calendar_reply(meeting, member):
+    """Return a calendar's DECLINED button pressed on MEMBER's invitation."""
+    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\n"
+           f"BEGIN:VEVENT\r\nUID:{meeting.ical_uid}\r\nSEQUENCE:{meeting.sequence}\r\n"
+           "DTSTAMP:20261201T100000Z\r\n"
+           f"ATTENDEE;PARTSTAT=DECLINED:mailto:{member.person.email}\r\n"
+           f"ORGANIZER:mailto:sekretariat+{member.reply_token}@forum1.test\r\n"
+           "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    return (f"From: Anne Jensen <{member.person.email}>\r\n"
+            f"To: sekretariat+{member.reply_token}@forum1.test\r\n"
+            "Subject: Afvist: Indkaldelse\r\nMessage-ID: <late-2@nabo.test>\r\n"
+            "Content-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
+            + cal).encode()
+
+
+@pytest.mark.parametrize("route", ["link", "mail", "calendar"])
 def test_no_answer_once_the_meeting_has_begun(app, forum, seat_out, route):
     meeting, _ = seat_out
     member = db.session.scalars(select(Invitation)).one()
@@ -176,6 +191,11 @@ def test_no_answer_once_the_meeting_has_begun(app, forum, seat_out, route):
     if route == "link":
         with pytest.raises(ServiceError, match="Mødet er begyndt"):
             invitations.record_answer(member, "declined", AnswerChannel.link)
+    elif route == "calendar":
+        message, _ = inbound.receive(_calendar_reply(meeting, member), mailbox="test")
+        inbound.process(message)
+        db.session.commit()
+        assert message.state is InboundState.review and "Mødet er begyndt" in message.reason
     else:
         sent = _mails(meeting, "invitation")[0]
         raw = (f"From: Anne Jensen <anne@nabo.test>\r\n"
