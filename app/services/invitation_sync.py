@@ -71,7 +71,7 @@ def due(meeting: Meeting, live: dict[int, Invitation]) -> list[Due]:
         if member is not None:
             found.append(Due(member, InvitationRole.member, holding.seat))
         alternate = holding.alternate.person if holding.alternate else None
-        if alternate is None or alternate is member:
+        if alternate is None or (member is not None and alternate.id == member.id):
             continue
         own = live.get(member.id) if member is not None else None
         if member is None or (own is not None and own.status is InvitationStatus.declined):

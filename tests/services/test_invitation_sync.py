@@ -151,6 +151,8 @@ def test_sending_again_invites_exactly_who_is_due(app, forum, make_person, seat_
     db.session.commit()
     assert [i.person.name for i in sent.changes.invited] == ["Bo Berg"]
     assert [i.person.name for i, _ in sent.changes.withdrawn] == ["Anne Jensen"]
+    # Her CANCEL goes in a follow-up, committed with the withdrawal.
+    assert [n[0] for n in sent.followup.args[0]] == ["withdrawn"]
     assert _live(meeting) == [("Bo Berg", "member")]
     assert invitation_sync.send_round(meeting).changes.invited == []
 
