@@ -59,28 +59,36 @@ def explanation(path: str, raw: bytes) -> dict:
         "matched": decision.invitation_id,
         "matched_by": decision.matched_by,
         "needs_review": decision.needs_review,
-        "reasons": decision.reasons,
-        **{k: v for k, v in data.items() if k not in {"kind", "rsvp", "reasons"}},
+        **{k: v for k, v in data.items() if k not in {"kind", "rsvp"}},
     }
 
 
 @mail_group.command("explain")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON line per message.")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON line per message; reasons as codes and values.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default=None,
+              help="Language of the reasons in the text output (default: BABEL_DEFAULT_LOCALE).")
 @with_appcontext
-def explain_command(paths: tuple[str, ...], as_json: bool) -> None:
+def explain_command(paths: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     """Say what the pipeline makes of each message file, changing nothing."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from app.reason_text import render
+
     try:
         for path, raw in _read(paths):
             found = explanation(path, raw)
             if as_json:
                 click.echo(json.dumps(found, ensure_ascii=False, default=str))
-            else:
-                answer = f" {found['rsvp']}" if found["rsvp"] else ""
-                match = f" invitation #{found['matched']}" if found["matched"] else ""
-                click.echo(f"{path}: {found['kind']}{answer}{match}")
+                continue
+            answer = f" {found['rsvp']}" if found["rsvp"] else ""
+            match = f" invitation #{found['matched']}" if found["matched"] else ""
+            click.echo(f"{path}: {found['kind']}{answer}{match}")
+            with force_locale(lang or current_app.config.get("BABEL_DEFAULT_LOCALE", "da")):
                 for reason in found["reasons"]:
-                    click.echo(f"    - {reason}")
+                    click.echo(f"    - {render(reason)}")
     finally:
         db.session.rollback()  # explain never writes
 

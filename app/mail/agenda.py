@@ -11,14 +11,15 @@ from .decision import AgendaDraft
 from .forward import FORWARD_PREFIX_RE, split_forward, strip_forward_prefix
 from .parse import Mail
 from .quotes import own_words
+from .reasons import Reason, reason
 
 
-def agenda_draft(mail: Mail) -> tuple[AgendaDraft, list[str]]:
-    """Return the draft and the reasons; a reason ending in '!' asks for review."""
+def agenda_draft(mail: Mail) -> tuple[AgendaDraft, list[Reason]]:
+    """Return the draft and the reasons; one whose code is in REVIEW asks for review."""
     files = attachments(mail.msg)
     attached = attached_messages(mail.msg)
     if attached:
-        return _from_attached(mail, attached[0], files), ["forward with the original attached"]
+        return _from_attached(mail, attached[0], files), [reason("agenda_attached")]
     text = mail_text(mail)
     forwarded = split_forward(text)
     if forwarded is not None and (forwarded.sender or forwarded.subject):
@@ -31,12 +32,12 @@ def agenda_draft(mail: Mail) -> tuple[AgendaDraft, list[str]]:
             note=own_words(forwarded.before),
             attachments=files,
         )
-        return draft, ["inline forward"]
+        return draft, [reason("agenda_inline")]
     draft = AgendaDraft(mail.sender, mail.sender_name, mail.subject,
                         header_date(mail.header("Date")), text.strip(), "", files)
-    reasons = ["written to the agenda address"]
+    reasons = [reason("agenda_direct")]
     if FORWARD_PREFIX_RE.match(mail.subject):
-        reasons.append("forward subject, but no forwarded headers found!")
+        reasons.append(reason("agenda_no_headers"))
     return draft, reasons
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import authres
 
 from .parse import Mail
+from .reasons import reason
 
 #: Exchange Online writes its verdict without an authserv-id ("spf=pass (sender IP
 #: is ...) ...; dmarc=pass ..."); trusting this name trusts that form.
@@ -35,14 +36,14 @@ def check_sender(mail: Mail, trusted: frozenset[str]) -> SenderCheck:
     """Return whether MAIL's From is proven by a trusted server's Authentication-Results."""
     domain = mail.sender.rpartition("@")[2]
     if not domain:
-        return SenderCheck(False, "no From address")
+        return SenderCheck(False, reason("no_from"))
     if not trusted:
-        return SenderCheck(False, "no trusted authserv-id configured")
+        return SenderCheck(False, reason("no_trusted_server"))
     if EXCHANGE_ONLINE in trusted and _exchange_internal(mail):
-        return SenderCheck(True, "sender authenticated inside the Exchange Online tenant")
+        return SenderCheck(True, reason("exchange_tenant"))
     header = _trusted_header(mail, trusted)
     if header is None:
-        return SenderCheck(False, "no Authentication-Results from a trusted server")
+        return SenderCheck(False, reason("no_trusted_results"))
     return _judge(header, domain)
 
 
@@ -87,12 +88,12 @@ def _judge(header, domain: str) -> SenderCheck:
     said = ", ".join(f"{r.method}={r.result}" for r in header.results) or "none"
     where = f"{header.authserv_id}: {said}"
     if any(_passes(r, "from", domain) for r in results.get("dmarc", [])):
-        return SenderCheck(True, f"DMARC passed ({where})")
+        return SenderCheck(True, reason("dmarc_passed", where=where))
     spf = any(r.result.lower() == "pass" for r in results.get("spf", []))
     dkim = any(_passes(r, "d", domain, required=True) for r in results.get("dkim", []))
     if spf and dkim:
-        return SenderCheck(True, f"SPF and DKIM passed ({where})")
-    return SenderCheck(False, f"receiving server did not prove the sender ({where})")
+        return SenderCheck(True, reason("spf_dkim_passed", where=where))
+    return SenderCheck(False, reason("server_not_proven", where=where))
 
 
 def _passes(result, prop: str, domain: str, required: bool = False) -> bool:

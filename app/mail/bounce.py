@@ -13,6 +13,7 @@ from email.policy import compat32
 from .body import attached_messages, body_text, content_type, leaves, part_text
 from .context import MailContext
 from .parse import ADDRESS_RE, Mail, first_address
+from .reasons import Reason, reason
 from .textcodec import decode_bytes
 
 _DAEMON_RE = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|"
@@ -59,11 +60,11 @@ def read_bounce(mail: Mail, ctx: MailContext) -> BounceFacts | None:
         _judge_dsn(groups, mail, facts)
     elif mail.header("X-Failed-Recipients"):
         facts.failed = True
-        facts.reasons.append("X-Failed-Recipients header")
+        facts.reasons.append(reason("x_failed_recipients"))
     elif _looks_like_report(mail):
         delayed = bool(_DELAY_RE.search(mail.subject))
         facts.failed, facts.delayed = not delayed, delayed
-        facts.reasons.append(f"{_evidence(mail)}, subject '{mail.subject[:60]}'")
+        facts.reasons.append(_evidence(mail))
     else:
         return None
     if facts.failed:
@@ -133,15 +134,14 @@ def _judge_dsn(groups: list[dict[str, str]], mail: Mail, facts: BounceFacts) -> 
                for g in groups]
     if "failed" in actions:
         facts.failed = True
-        facts.reasons.append("delivery status notification: failed")
+        facts.reasons.append(reason("dsn_failed"))
     elif actions:
         facts.delayed = True
-        facts.reasons.append(f"delivery status notification: {', '.join(sorted(set(actions)))}"
-                             ", not a failure")
+        facts.reasons.append(reason("dsn_actions", actions=", ".join(sorted(set(actions)))))
     else:  # a report whose status part is missing or broken: go by the subject
         facts.delayed = bool(_DELAY_RE.search(mail.subject))
         facts.failed = not facts.delayed
-        facts.reasons.append("delivery report without readable status")
+        facts.reasons.append(reason("dsn_unreadable"))
 
 
 def _looks_like_report(mail: Mail) -> bool:
@@ -155,13 +155,14 @@ def _looks_like_report(mail: Mail) -> bool:
     return (daemon or (empty_path and has_path)) and bool(_WEAK_SUBJECT_RE.search(subject))
 
 
-def _evidence(mail: Mail) -> str:
-    """Name what made a mail look like a bounce."""
+def _evidence(mail: Mail) -> Reason:
+    """Name what made a mail look like a bounce, with its subject."""
+    subject = mail.subject[:60]
     if _DAEMON_RE.match(mail.sender):
-        return f"from {mail.sender.split('@')[0]}"
+        return reason("bounce_from", who=mail.sender.split("@")[0], subject=subject)
     if mail.header("Return-Path").strip() in ("<>", ""):
-        return "empty Return-Path"
-    return "delivery failure subject"
+        return reason("bounce_empty_return_path", subject=subject)
+    return reason("bounce_subject", subject=subject)
 
 
 def _returned(msg: Message) -> Message | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .body import content_type, leaves, mail_text, payload_bytes
 from .parse import Mail
+from .reasons import reason
 
 _RECALL_SUBJECT_RE = re.compile(r"^\s*(?:tilbagekald|tilbagekaldelse|recall|rückruf|"
                                 r"återkalla|rappel)\s*:", re.IGNORECASE)
@@ -60,15 +61,16 @@ def _recall(mail: Mail) -> ClientNotice | None:
     """Find Outlook's request to recall a message sent before."""
     for name in _RECALL_HEADERS:
         if mail.header(name).strip().lower() in ("true", "1", "yes"):
-            return ClientNotice("recall", f"Outlook message recall ({name.lower()})")
+            return ClientNotice("recall", reason("recall_header", header=name.lower()))
     if "legacyoutlookrecall" in mail.header("X-MS-TrafficTypeDiagnostic").lower():
-        return ClientNotice("recall", "Outlook message recall (traffic type LegacyOutlookRecall)")
+        return ClientNotice("recall", reason("recall_header",
+                                                header="traffic type LegacyOutlookRecall"))
     text = mail_text(mail)[:2000]
     recall_subject = _RECALL_SUBJECT_RE.match(mail.subject)
     if recall_subject and (_RECALL_TEXT_RE.search(text) or _tnef_recall(mail)):
-        return ClientNotice("recall", f"Outlook message recall: subject '{mail.subject[:40]}'")
+        return ClientNotice("recall", reason("recall_subject", subject=mail.subject[:40]))
     if _RECALL_TEXT_RE.search(text[:500]):
-        return ClientNotice("recall", "Outlook message recall: asks to recall a message")
+        return ClientNotice("recall", reason("recall_text"))
     return None
 
 
@@ -81,7 +83,7 @@ def _tnef_recall(mail: Mail) -> bool:
 def _delivered(mail: Mail) -> ClientNotice | None:
     """Find a delivery notice written as text ("Leveret: ...") rather than as a DSN."""
     if _DELIVERED_SUBJECT_RE.match(mail.subject):
-        return ClientNotice("delivery", f"delivery notice: subject '{mail.subject[:40]}'")
+        return ClientNotice("delivery", reason("delivery_notice", subject=mail.subject[:40]))
     return None
 
 
@@ -89,7 +91,8 @@ def _meeting_forward(mail: Mail) -> ClientNotice | None:
     """Find Exchange's note to the organiser that an attendee forwarded the invitation."""
     match = _FORWARD_NOTICE_RE.match(mail.subject)
     if match:
-        return ClientNotice("meeting-forward", f"meeting forward notification: '{match.group(0)}'")
+        return ClientNotice("meeting-forward",
+                            reason("meeting_forward", phrase=match.group(0)))
     return None
 
 
@@ -97,7 +100,7 @@ def _service(mail: Mail) -> ClientNotice | None:
     """Find a Teams, SharePoint or OneDrive notice by its sending service."""
     for kind, pattern in _SERVICE_SENDERS:
         if pattern.search(mail.sender):
-            return ClientNotice(kind, f"{kind} notice from {mail.sender}: not a reply")
+            return ClientNotice(kind, reason("service_notice", service=kind, sender=mail.sender))
     if _NO_REPLY_RE.match(mail.sender) and _SERVICE_SUBJECT_RE.search(mail.subject):
-        return ClientNotice("service", f"sharing or chat notice from {mail.sender}: not a reply")
+        return ClientNotice("service", reason("sharing_notice", sender=mail.sender))
     return None

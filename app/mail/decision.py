@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .reasons import as_data
+
 KINDS = ("rsvp", "agenda_item", "bounce", "auto_reply", "unknown")
 ANSWERS = ("accepted", "declined", "tentative")
 
@@ -81,7 +83,7 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-safe data: no bytes, attachments as name/type/size."""
         out = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        out["reasons"] = list(self.reasons)
+        out["reasons"] = [as_data(r) for r in self.reasons]
         out["bounced_recipients"] = list(self.bounced_recipients)
         out["agenda"] = self.agenda.to_dict() if self.agenda else None
         out["proposal"] = dict(self.proposal) if self.proposal else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .context import MailContext
 from .parse import Mail, message_ids
+from .reasons import reason
 from .wording import Verdict, expand
 
 #: Our mail that asks for an answer; a reply to any other kind may only acknowledge it,
@@ -66,21 +67,21 @@ def judge(verdict: Verdict, kind: str | None, status: str | None, words: str) ->
     shown = ", ".join(f"'{h.phrase}'" for h in (strong or verdict.hits)[:3])
     if kind is None or kind in ASKING:  # a reply we cannot place answers the invitation
         if verdict.answer and not strong and status in _RECORDED and verdict.answer != status:
-            return Judgement("review", [f"only {shown} against the recorded answer {status}"])
+            return Judgement("review", [reason("weak_against_recorded", shown=shown,
+                                               status=status)])
         return Judgement("answer")
     said = [h for h in strong if kind in ASKING_AGAIN or h.phrase not in _PARTICLES]
     if not said:
         if strong and status is not None and verdict.answer != status:
-            return Judgement("review", [f"{shown} to our {label(kind)} would change the "
-                                        f"recorded answer {status}: a person decides"])
+            return Judgement("review", [reason("would_change_ack", shown=shown, kind=kind,
+                                               label=label(kind), status=status)])
         heard = f" ({shown})" if shown else ""
-        return Judgement("acknowledgement", [f"acknowledges our {label(kind)}{heard}: "
-                                             "not an answer"])
+        return Judgement("acknowledgement", [reason("acknowledges", kind=kind, label=label(kind),
+                                                    heard=heard)])
     if verdict.answer is None or status not in _RECORDED or verdict.answer == status:
         return Judgement("answer")  # the wording's own doubt, if any, stands
     change = _CHANGE_RE.search(words or "")
     if change:
-        return Judgement("answer", [f"says it changes the recorded answer {status} "
-                                    f"('{change.group(0)}')"])
-    return Judgement("review", [f"would change the recorded answer {status} to "
-                                f"{verdict.answer} without saying so"])
+        return Judgement("answer", [reason("says_it_changes", status=status,
+                                           phrase=change.group(0))])
+    return Judgement("review", [reason("would_change", status=status, answer=verdict.answer)])

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from .context import InvitationRef, MailContext
 from .parse import Mail, message_ids
+from .reasons import reason
 from .tokens import BOUNCE_TAG, read_token, split_subaddress
 
-TOKEN_UNREADABLE = "token forged or unknown"
+TOKEN_UNREADABLE = reason("token_unreadable")
 
 
 @dataclass
@@ -47,11 +48,12 @@ def by_token(mail: Mail, ctx: MailContext) -> Match | None:
     ids = {read_token(t, ctx.token_secret) for t in tokens}
     known = sorted(i for i in ids if i is not None and ctx.invitations.get(i) is not None)
     if len(known) == 1:
-        return Match(known[0], "token", [f"token names invitation {known[0]}"], token_seen=True)
+        return Match(known[0], "token", [reason("token_names", invitation=known[0])],
+                     token_seen=True)
     if len(known) > 1:
-        return Match(None, None, ["tokens name several invitations"], True, token_seen=True)
+        return Match(None, None, [reason("tokens_several")], True, token_seen=True)
     stale = sorted(i for i in ids if i is not None)
-    detail = [f"token names invitation {stale[0]}, which is not known"] if stale else []
+    detail = [reason("token_unknown_invitation", invitation=stale[0])] if stale else []
     return Match(None, None, [TOKEN_UNREADABLE, *detail], True, token_seen=True)
 
 
@@ -62,7 +64,8 @@ def by_reference(mail: Mail, ctx: MailContext, extra: list[str] | None = None) -
     for msgid in [*ids, *(extra or [])]:
         invitation_id = ctx.message_ids.get(msgid)
         if invitation_id is not None:
-            return Match(invitation_id, "in-reply-to", [f"replies to our message <{msgid}>"])
+            return Match(invitation_id, "in-reply-to",
+                         [reason("replies_to_ours", message_id=msgid)])
     return None
 
 
@@ -74,7 +77,7 @@ def by_uid(uid: str, attendees: list[str], ctx: MailContext, sender: str) -> Mat
     for address in ordered:
         invitation_id = ctx.uid_attendees.get((uid, address))
         if invitation_id is not None:
-            return Match(invitation_id, "itip", [f"itip UID and attendee {address} match"])
+            return Match(invitation_id, "itip", [reason("itip_uid_match", address=address)])
     return None
 
 
@@ -82,9 +85,9 @@ def by_sender(sender: str, ctx: MailContext) -> Match | None:
     """Match the sender's only open invitation; several open ones need a person."""
     open_ids = list(ctx.open_invitations.get(sender) or []) if sender else []
     if len(open_ids) == 1:
-        return Match(open_ids[0], "sender", [f"sender has one open invitation ({open_ids[0]})"])
+        return Match(open_ids[0], "sender", [reason("sender_one_open", invitation=open_ids[0])])
     if len(open_ids) > 1:
-        return Match(None, None, ["several open invitations"], True)
+        return Match(None, None, [reason("sender_several_open")], True)
     return None
 
 
@@ -98,4 +101,4 @@ def match_invitation(mail: Mail, ctx: MailContext, uid: str = "",
                   by_sender(mail.sender, ctx)):
         if found is not None:
             return found
-    return Match(reasons=["no invitation matched"], review=True)
+    return Match(reasons=[reason("no_match")], review=True)

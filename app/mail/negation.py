@@ -23,6 +23,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .reasons import Reason
+
 _NEGATIONS = frozenset({"ikke", "ik", "ingen", "intet", "aldrig", "ej", "not", "never",
                         "cannot", "cant", "wont", "dont", "nobody", "nothing", "neither"})
 # Words that are negative in themselves: "not ... against it" is a second negation.
@@ -86,7 +88,7 @@ def doubt(norm: str, spans: list[Span]) -> str:
         inside = ordered[bisect_left(starts, start):bisect_left(starts, start + len(sentence))]
         reason = _sentence_doubt([t for _, t in tokens], [p for p, _ in tokens], inside)
         if reason:
-            return f"double negation: {reason}"
+            return Reason("double_negation", detail=reason)
     return ""
 
 
@@ -107,14 +109,14 @@ def _sentence_doubt(words: list[str], offsets: list[int], spans: list[Span]) -> 
         after = [s for s in spans if s.end > offsets[i]]
         second = _second_negation(words, i)
         if second is not None and (after or _answer_verb_after(words, second)):
-            return f"'{word}' and '{words[second]}' in one sentence"
+            return Reason("neg_two", first=word, second=words[second])
         if _governs(words, i) and not _tentative_at(spans, offsets[i]):
             yes = [s for s in after if s.answer == "accepted" and s.start > offsets[i]]
             if yes and not _broken(words, offsets, i, yes[0].start):
-                return f"'{word}' governs '{yes[0].phrase}' from another clause"
+                return Reason("neg_governs", word=word, phrase=yes[0].phrase)
     for i, word in enumerate(words):
         if spans and _negates(words, i) and _in_conditional(words, i):
-            return f"'{word}' inside a condition on the answer"
+            return Reason("neg_condition", word=word)
     return ""
 
 

@@ -8,6 +8,7 @@ from . import rules, rules_noise
 from .context import MailContext
 from .decision import Decision
 from .parse import Mail, parse
+from .reasons import reason
 
 Rule = Callable[[Mail, MailContext], Decision | None]
 
@@ -41,7 +42,7 @@ def decide(raw: bytes, ctx: MailContext, mail: Mail | None = None) -> Decision:
     except Exception as exc:  # a bug must not lose the mail: a person will look at it
         detail = f"{type(exc).__name__}: {exc}"[:300]
         return Decision(kind="unknown", needs_review=True,
-                        reasons=[f"internal error: {detail}"], error=detail)
+                        reasons=[reason("internal_error", detail=detail)], error=detail)
 
 
 def _run_chain(mail: Mail, ctx: MailContext) -> Decision:

@@ -11,6 +11,7 @@ from .bounce import BounceFacts
 from .context import InvitationRef, MailContext
 from .decision import Decision
 from .parse import Mail
+from .reasons import reason
 from .tokens import read_bounce_tag, split_subaddress
 
 
@@ -26,12 +27,12 @@ def require_proof(decision: Decision, mail: Mail, ctx: MailContext) -> Decision:
     if decision.matched_by == "token":
         return _token_holder(decision, mail, ctx, invitation)
     if mail.sender != invitation.email:
-        return decision.review(f"sender not proven: {mail.sender or 'no sender'} is not "
-                               f"the invited {invitation.email}")
+        return decision.review(reason("sender_not_invitee", sender=mail.sender or "no sender",
+                                      invited=invitation.email))
     check = check_sender(mail, ctx.trusted_authserv_ids)
     if not check.proven:
-        return decision.review(f"sender not proven: {check.reason}")
-    decision.reasons.append(f"sender proven: {check.reason}")
+        return decision.review(reason("sender_not_proven", detail=check.reason))
+    decision.reasons.append(reason("sender_proven", detail=check.reason))
     return decision
 
 
@@ -48,8 +49,8 @@ def _token_holder(decision: Decision, mail: Mail, ctx: MailContext,
     holder = ctx.people.get(mail.sender)
     if holder is None or holder == ctx.people.get(invitation.email):
         return decision
-    return decision.review(f"sender {mail.sender} is another member of the forum; "
-                           f"the token is {invitation.email}'s invitation")
+    return decision.review(reason("other_member_token", sender=mail.sender,
+                                  invited=invitation.email))
 
 
 def prove_bounce(decision: Decision, mail: Mail, facts: BounceFacts, referenced: list[str],
@@ -71,18 +72,18 @@ def prove_bounce(decision: Decision, mail: Mail, facts: BounceFacts, referenced:
         recipient = ctx.outbound_recipients.get(outbound_id) if outbound_id else None
         if recipient:
             decision.bounced_recipients = [recipient]
-            decision.reasons.append(f"returned to the return path of our message {outbound_id}")
+            decision.reasons.append(reason("bounce_return_path", outbound=outbound_id))
             return decision
     ours = [ctx.sent_messages.get(i) for i in referenced]
     ours = [r for r in ours if r]
     if not ours:
-        return decision.review("bounce does not refer to a message we sent")
+        return decision.review(reason("bounce_not_ours"))
     named = [r for r in facts.recipients if r in ours]
     if not named:
         said = ", ".join(facts.recipients) or "nobody"
-        return decision.review(f"bounce names {said}, not the recipient of our message "
-                               f"({', '.join(dict.fromkeys(ours))})")
+        return decision.review(reason("bounce_other_recipient", named=said,
+                                      ours=", ".join(dict.fromkeys(ours))))
     decision.bounced_recipients = named
-    decision.reasons.append("refers to our message " + ", ".join(
-        f"<{i}>" for i in referenced if ctx.sent_messages.get(i)))
+    decision.reasons.append(reason("bounce_refers", message_ids=", ".join(
+        f"<{i}>" for i in referenced if ctx.sent_messages.get(i))))
     return decision

@@ -16,6 +16,7 @@ from .itip import PARTSTATS, Attendee, CalendarObject, calendar_objects
 from .matching import Match, by_reference, by_token, match_invitation
 from .parse import Mail, message_ids
 from .proof import prove_bounce, require_proof
+from .reasons import AGENDA_REVIEW, Reason, reason
 from .wording import asks_question, read_answer
 from .words import absence_in, own_text
 
@@ -37,7 +38,7 @@ def apply_match(decision: Decision, match: Match, ctx: MailContext) -> Decision:
     decision.needs_review = decision.needs_review or match.review
     invitation = match.invitation(ctx)
     if invitation is not None and invitation.status == "replaced":
-        decision.review(f"invitation {invitation.id} was replaced by a newer one")
+        decision.review(reason("invitation_replaced", invitation=invitation.id))
     return decision
 
 
@@ -46,9 +47,8 @@ def too_many_parts(mail: Mail, ctx: MailContext) -> Decision | None:
     parts = mail.cache.get("too_many_parts")
     if not parts:
         return None
-    decision = start(mail, "unknown",
-                     f"about {parts} MIME parts or nested mails: only the headers were read")
-    return decision.review("too many MIME parts to be an answer or an agenda item")
+    decision = start(mail, "unknown", reason("too_many_parts_read", parts=parts))
+    return decision.review(reason("too_many_parts"))
 
 
 def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
@@ -59,17 +59,17 @@ def calendar_reply(mail: Mail, ctx: MailContext) -> Decision | None:
     obj = next((o for o in answers if o.method == "REPLY"), answers[0])
     match = match_invitation(mail, ctx, obj.uid, [a.email for a in obj.attendees])
     if obj.method != "REPLY":
-        decision = start(mail, "unknown", f"itip {obj.method}: not an answer")
+        decision = start(mail, "unknown", reason("itip_not_answer", method=obj.method))
         if obj.method == "COUNTER" and obj.start is not None:
             decision.proposal = {"start": obj.start.isoformat(),
                                  "end": obj.end.isoformat() if obj.end else None}
-            decision.reasons.append(f"itip COUNTER proposes {obj.start:%Y-%m-%d %H:%M} UTC")
-        return apply_match(decision, match, ctx).review("itip asks the organiser to act")
+            decision.reasons.append(reason("itip_counter", when=f"{obj.start:%Y-%m-%d %H:%M}"))
+        return apply_match(decision, match, ctx).review(reason("itip_organiser"))
     decision = apply_match(start(mail, "rsvp"), match, ctx)
     decision.via, decision.comment = "calendar", _calendar_comment(mail, obj)
     _read_partstat(decision, obj, match.invitation(ctx))
     if obj.single_occurrence:
-        decision.review("itip reply concerns a single occurrence")
+        decision.review(reason("itip_single"))
     _check_version(decision, obj, match.invitation(ctx))
     return require_proof(decision, mail, ctx)
 
@@ -80,11 +80,11 @@ def _check_version(decision: Decision, obj: CalendarObject,
     if invitation is None:
         return
     if obj.sequence is not None and obj.sequence < invitation.sequence:
-        decision.review(f"itip reply answers SEQUENCE {obj.sequence}, "
-                        f"the invitation is at {invitation.sequence}")
+        decision.review(reason("itip_old_sequence", got=obj.sequence,
+                               current=invitation.sequence))
     if obj.start is not None and invitation.start is not None and obj.start != invitation.start:
-        decision.review(f"itip reply is for {obj.start:%Y-%m-%d %H:%M} UTC, "
-                        f"the meeting is at {invitation.start:%Y-%m-%d %H:%M} UTC")
+        decision.review(reason("itip_other_time", got=f"{obj.start:%Y-%m-%d %H:%M}",
+                               current=f"{invitation.start:%Y-%m-%d %H:%M}"))
 
 
 def _read_partstat(decision: Decision, obj: CalendarObject,
@@ -92,35 +92,34 @@ def _read_partstat(decision: Decision, obj: CalendarObject,
     """Take the answer from the attendee line we trust, and only from that one."""
     attendee, doubt = pick_attendee(obj, invitation, decision.sender)
     if invitation is not None and obj.uid and invitation.meeting_uid != obj.uid:
-        decision.review("itip UID differs from the invitation's meeting")
+        decision.review(reason("itip_uid_differs"))
     if attendee is None or doubt:
-        decision.review(doubt or "itip reply has no ATTENDEE")
+        decision.review(doubt or reason("itip_no_attendee"))
         return
     decision.rsvp = PARTSTATS.get(attendee.partstat)
-    decision.reasons.insert(0, f"itip REPLY PARTSTAT={attendee.partstat or 'missing'}")
+    decision.reasons.insert(0, reason("itip_partstat", partstat=attendee.partstat or "missing"))
     if attendee.partstat == "DELEGATED":
-        decision.reasons.append(f"delegated to {attendee.delegated_to or 'someone'}: "
-                                "counted as declined")
+        decision.reasons.append(reason("itip_delegated", to=attendee.delegated_to or "someone"))
     if decision.rsvp is None:
-        decision.review("itip PARTSTAT is no answer")
+        decision.review(reason("itip_no_answer"))
 
 
 def pick_attendee(obj: CalendarObject, invitation: InvitationRef | None,
-                  sender: str) -> tuple[Attendee | None, str]:
+                  sender: str) -> tuple[Attendee | None, Reason | str]:
     """Return the attendee line to believe, or None and the doubt to review."""
     if not obj.attendees:
-        return None, "itip reply has no ATTENDEE"
+        return None, reason("itip_no_attendee")
     if invitation is not None:
         invited = invitation.email.lower()
         for attendee in obj.attendees:
             if attendee.email == invited:
                 return attendee, ""
         other = _likely_attendee(obj, sender)
-        return None, (f"itip attendee {other.email} (PARTSTAT={other.partstat or 'missing'}) "
-                      f"is not the invited {invited}")
+        return None, reason("itip_other_attendee", address=other.email,
+                            partstat=other.partstat or "missing", invited=invited)
     attendee = _likely_attendee(obj, sender)
     if len(obj.attendees) > 1 and attendee.email != sender:
-        return None, "itip reply names several attendees, none of them the sender"
+        return None, reason("itip_several_attendees")
     return attendee, ""
 
 
@@ -182,12 +181,12 @@ def agenda_item(mail: Mail, ctx: MailContext) -> Decision | None:
     if not mail.addressed_to(ctx.agenda_address):
         return None
     draft, reasons = agenda_draft(mail)
-    decision = start(mail, "agenda_item", *[r.rstrip("!") for r in reasons])
+    decision = start(mail, "agenda_item", *reasons)
     decision.agenda = draft
-    if any(r.endswith("!") for r in reasons):
+    if any(r.code in AGENDA_REVIEW for r in reasons):
         decision.needs_review = True
     if by_token(mail, ctx) is not None:
-        decision.review("also addressed to an invitation's reply address")
+        decision.review(reason("also_reply_address"))
     return decision
 
 
@@ -196,8 +195,8 @@ def foreign_calendar(mail: Mail, ctx: MailContext) -> Decision | None:
     methods = sorted({o.method or "without METHOD" for o in calendar_objects(mail)})
     if not methods:
         return None
-    decision = start(mail, "unknown", f"itip {', '.join(methods)} from outside: not an answer")
-    return decision.review("calendar mail that is not a reply")
+    decision = start(mail, "unknown", reason("itip_foreign", methods=", ".join(methods)))
+    return decision.review(reason("calendar_not_reply"))
 
 
 def plain_reply(mail: Mail, ctx: MailContext) -> Decision | None:
@@ -215,8 +214,8 @@ def plain_reply(mail: Mail, ctx: MailContext) -> Decision | None:
         return link(start(mail, "auto_reply", *judgement.reasons), mail, ctx)
     replying = match.token_seen or match.matched_by in ("token", "in-reply-to")
     if not replying and verdict.answer is None:
-        decision = start(mail, "unknown", "mail to the secretariat with no answer in it")
-        return decision.review("no invitation is named and no answer is given")
+        decision = start(mail, "unknown", reason("no_answer_to_secretariat"))
+        return decision.review(reason("nothing_named"))
     decision = apply_match(start(mail, "rsvp", *verdict.reasons), match, ctx)
     decision.via, decision.rsvp, decision.comment = "mail", verdict.answer, words[:_MAX_COMMENT]
     _weigh(decision, verdict.review, judgement, mail, words)
@@ -228,23 +227,23 @@ def _weigh(decision: Decision, unsure: bool, judgement: Judgement, mail: Mail,
     """Add to DECISION every doubt about the answer it read from WORDS."""
     if unsure:
         decision.needs_review = True
-    for reason in judgement.reasons:
+    for found in judgement.reasons:
         if judgement.action == "review":
-            decision.review(reason)
+            decision.review(found)
         else:
-            decision.reasons.append(reason)
+            decision.reasons.append(found)
     found = absence_in(mail)
     if found is not None:
         shown = ", ".join(f"'{p}'" for p in found.phrases[:3])
-        decision.review(f"absence notice ({shown}) with an answer in it: a person confirms")
+        decision.review(reason("absence_with_answer", phrases=shown))
     if asks_question(words):
-        decision.review("contains a question")
+        decision.review(reason("question"))
     if mail.broken_structure():
-        decision.review("malformed MIME: text read as well as we could")
+        decision.review(reason("malformed"))
 
 
 def fallback(mail: Mail, ctx: MailContext) -> Decision | None:
     """Send whatever no rule understood to a person."""
     if not mail.recipients():
-        return start(mail, "unknown").review("no recipient we know and no reference to our mail")
-    return start(mail, "unknown").review("not addressed to the secretariat or the agenda address")
+        return start(mail, "unknown").review(reason("no_recipient"))
+    return start(mail, "unknown").review(reason("not_addressed"))

@@ -11,6 +11,7 @@ from .clientnotice import read_client_notice
 from .context import MailContext
 from .decision import Decision
 from .parse import Mail
+from .reasons import reason
 from .rules import link, start
 from .wording import find_hits
 from .words import absence_in
@@ -25,12 +26,12 @@ def client_notice(mail: Mail, ctx: MailContext) -> Decision | None:
         return link(start(mail, "auto_reply", notice.reason), mail, ctx)
     # A recall takes back a mail the person sent us, often an answer already applied:
     # the secretary looks at that answer beside it.
-    decision = link(start(mail, "unknown", notice.reason, "a recall is not an answer"), mail, ctx)
+    decision = link(start(mail, "unknown", notice.reason, reason("recall_not_answer")), mail, ctx)
     invitation = ctx.invitations.get(decision.invitation_id or 0)
     if invitation is None:
-        return decision.review("no invitation named: a person finds the recalled message")
-    return decision.review(f"recalls an earlier message about invitation {invitation.id} "
-                           f"(recorded answer: {invitation.status}): check that answer")
+        return decision.review(reason("recall_no_invitation"))
+    return decision.review(reason("recall_check", invitation=invitation.id,
+                                  status=invitation.status))
 
 
 def absence(mail: Mail, ctx: MailContext) -> Decision | None:
@@ -45,4 +46,4 @@ def absence(mail: Mail, ctx: MailContext) -> Decision | None:
     if found is None or any(h.strong for h in find_hits(found.rest)):
         return None
     shown = ", ".join(f"'{p}'" for p in found.phrases[:3])
-    return link(start(mail, "auto_reply", f"absence notice: {shown}"), mail, ctx)
+    return link(start(mail, "auto_reply", reason("absence", phrases=shown)), mail, ctx)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .negation import Span, doubt
 from .phrases import PHRASES
+from .reasons import reason
 
 _DANISH = {"æ": "(?:æ|ae)", "ø": "(?:ø|oe)", "å": "(?:å|aa)"}
 _BARE_YES = frozenset({"ja", "ja tak", "yes", "yep", "yeah", "yup", "sure", "jep", "jo tak"})
@@ -106,15 +107,15 @@ def resolve(hits: list[Hit], source: str = "body") -> Verdict:
     used = [h for h in hits if h.strong] or hits
     answers = {h.answer for h in used}
     if not used:
-        return Verdict(reasons=[f"{source} gives no answer"], review=True)
+        return Verdict(reasons=[reason(f"{source}_no_answer")], review=True)
     if len(answers) > 1 and _hedged(used):
         answers = {"tentative"}
     if len(answers) > 1:
         shown = ", ".join(f"{h.answer} ('{h.phrase}')" for h in used[:4])
-        return Verdict(review=True, hits=hits, reasons=[f"conflicting answers: {shown}"])
+        return Verdict(review=True, hits=hits, reasons=[reason("conflicting", shown=shown)])
     answer = answers.pop()
     phrases = list(dict.fromkeys(h.phrase for h in used if h.answer == answer))[:3]
-    reasons = [f"{source} says '{p}'" for p in phrases]
+    reasons = [reason(f"{source}_says", phrase=p) for p in phrases]
     return Verdict(answer=answer, hits=hits, reasons=reasons)
 
 
@@ -146,7 +147,8 @@ def classify_subject(subject: str) -> Verdict:
     for answer, words in _SUBJECT_MARKERS:
         match = re.match(expand(_MARKER.format(words)), lowered)
         if match:
-            return Verdict(answer=answer, reasons=[f"subject says '{stripped[:match.end()]}'"])
+            return Verdict(answer=answer,
+                           reasons=[reason("subject_says", phrase=stripped[:match.end()])])
     if stripped != subject or not lowered:
         return Verdict()  # a reply's subject is the invitation's title: no answer there
     return classify(stripped, "subject")
@@ -160,8 +162,8 @@ def read_answer(own_words: str, subject: str) -> Verdict:
     if subject_verdict.answer and not body_strong:
         return subject_verdict
     if subject_verdict.answer and body.answer and body.answer != subject_verdict.answer:
-        return Verdict(review=True, hits=body.hits, reasons=[
-            f"subject says {subject_verdict.answer} but body says {body.answer}"])
+        return Verdict(review=True, hits=body.hits, reasons=[reason(
+            "subject_vs_body", subject=subject_verdict.answer, body=body.answer)])
     if body.answer and subject_verdict.answer:
         body.reasons += subject_verdict.reasons
     return body

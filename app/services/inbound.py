@@ -17,6 +17,7 @@ from app.extensions import db
 from app.mail.decision import Decision
 from app.mail.parse import Mail, parse
 from app.mail.pipeline import decide
+from app.mail.reasons import reason
 from app.mail.routing import delivered_to, delivered_to_message
 from app.models import (
     AnswerChannel,
@@ -147,12 +148,14 @@ def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = 
     if existing is not None:
         return existing
     parsed = _headers(headers)
-    reason = f"too large: {size} bytes" + (f" (limit {limit})" if limit else "")
+    why = (reason("too_large_limit", size=size, limit=limit) if limit
+           else reason("too_large", size=size))
     row = InboundMessage(
         sha256=digest, raw=headers or None, size=size, mailbox=mailbox, imap_uid=uid,
         imap_uidvalidity=uidvalidity, sender=_short(parsed.get("From"), 254),
         subject=_short(parsed.get("Subject"), 2000), state=InboundState.quarantined,
-        reason=reason, decided_dt=utcnow(), forum_id=forum_of_headers(headers, forum_id),
+        reason=str(why), decision={"reasons": [why.to_dict()]}, decided_dt=utcnow(),
+        forum_id=forum_of_headers(headers, forum_id),
     )
     db.session.add(row)
     db.session.flush()
@@ -202,6 +205,7 @@ def process(message: InboundMessage, forums: list[Forum] | None = None) -> list[
     if forum is None:
         message.html, message.html_note = html
         message.text_body, message.attachments = body
+        message.decision = {"reasons": [reason("not_routed").to_dict()]}
         _finish(message, InboundState.quarantined, NOT_ROUTED)
         return []
     decision = decide(raw, context_for(forum, forums), mail)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, undefer
 from werkzeug.wrappers import Response
 
-from app import jobs
+from app import jobs, reason_text
 from app.extensions import db
 from app.filters import short_date, state_label
 from app.mail.decision import AgendaDraft
@@ -65,7 +65,7 @@ def index(slug: str):
     sent = db.session.scalars(select(OutboundMessage).filter_by(forum_id=forum.id)
                               .order_by(OutboundMessage.id.desc()).limit(PAGE)).all()
     return render_template("mailbox/index.html", forum=forum, received=received, sent=sent,
-                           show=show, form=FlaskForm())
+                           show=show, form=FlaskForm(), reasons_of=reason_text.of_message)
 
 
 def _message(slug: str, message_id: int, *columns) -> tuple:
@@ -142,6 +142,7 @@ def show(slug: str, message_id: int):
     return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
                            html=html, html_note=html_note, form=FlaskForm(),
                            text=text, quoted=quoted, files=files,
+                           reasons=reason_text.of_message(message),
                            open_invitations=choices, matched_invitation=matched,
                            proposal=_proposal(forum, message))
 
