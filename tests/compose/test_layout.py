@@ -26,6 +26,8 @@ KINDS = {
     "invitation_updated": ("REQUEST", "CONFIRMED", MOVED),
     "cancellation_meeting": ("CANCEL", "CANCELLED", MOVED),
     "cancellation_released": ("CANCEL", None, RELEASED),
+    # A mandate ended or a guest off the list: this attendee only, no STATUS.
+    "cancellation_withdrawn": ("CANCEL", None, RELEASED),
 }
 
 
