@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import extensions as ext
 from app import logs
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
 from app.mail.accounts.credentials import new_key
+from app.security.throttle import storage_uri
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _embedded_defaults(app)
+    _web_security(app)
     _init_extensions(app)
     _register(app)
     logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
@@ -75,6 +78,16 @@ def _embedded_defaults(app: Flask) -> None:
     app.config.setdefault("RQ_CONNECTION", app.config.get("REDIS_URL") or redis_url(str(instance)))
 
 
+def _web_security(app: Flask) -> None:
+    """Secure cookies under https, login throttling counted in Redis, trusted proxies."""
+    if app.config["BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app.config["RQ_CONNECTION"]))
+    if app.config["PROXIES"]:
+        hops = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions to APP."""
     # Extensions are reached through the module: the name `app.mail` is the mail package.
@@ -90,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
     ext.login.login_message = _l("Please log in to see this page.")
     ext.login.login_message_category = "info"
     ext.rq.init_app(app)
+    ext.limiter.init_app(app)
 
 
 def _select_locale() -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.config import wants_demo
 from app.extensions import db
 from app.models import Forum, User
+from app.security import passwords
 from app.services.errors import ServiceError
 
 
@@ -49,6 +50,9 @@ def create_secretary(email: str, slugs: tuple[str, ...], name: str | None, passw
     missing = [s for s, f in zip(slugs, forums, strict=True) if f is None]
     if missing:
         raise click.ClickException(f"No forum with slug: {', '.join(missing)}")
+    weak = passwords.problem(password, email, name or "")
+    if weak:
+        raise click.ClickException(weak)
     user = db.session.scalar(select(User).filter_by(email=email))
     if user is None:
         user = User(email=email, name=name)

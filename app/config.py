@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 #: Environment variables the app reads: name -> (config key, parser, description).
@@ -39,6 +40,8 @@ ENVIRONMENT = {
                   "Send with a signed return path per message, local+b-<token>@domain (1/0)."),
     "PORT": ("PORT", int, "Port of the web app for make run."),
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
+    "PROXIES": ("PROXIES", int, "Proxies in front of the app that set X-Forwarded-For and "
+                                "-Proto (1 behind nginx); 0 trusts none."),
     "DEMO": ("DEMO", "bool", "Create the demo forum (and its known password) on `make run` even "
                              "with real servers configured (1/0)."),
     "LOG_FORMAT": ("LOG_FORMAT", str, "Log lines on stdout: `text`, or `json` for a collector."),
@@ -116,6 +119,22 @@ class Defaults:
     SEND_LOCK_WAIT_SECONDS = 120
     #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
     SWEEP_CRON = "*/5 * * * *"
+    #: Failed logins allowed before the form refuses for a while (Flask-Limiter notation).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
+    #: The namespace of the counts in Redis (the limiter's own prefix is set once a process).
+    LOGIN_LIMIT_KEY = "forumpost-login"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Redis away: count in memory rather than refuse every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Cookies: the remember-me cookie as strict as the session's; both Secure under https.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_HTTPONLY = True
+    #: How many proxies (nginx) stand in front of the app and set X-Forwarded-*; 0: none.
+    PROXIES = 0
     #: None: the demo forum is made on an empty database only when nothing real is configured.
     DEMO = None
     #: Logs on stdout, one line a record (app/logs.py).

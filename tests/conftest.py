@@ -58,6 +58,8 @@ def app_config(database_url, redis_url, tmp_path):
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "MAIL_INBOX_DIR": str(tmp_path / "inbox"),
         "BASE_URL": "http://forumpost.test",
+        # Login throttling counts in the test Redis: each test app in a namespace of its own.
+        "LOGIN_LIMIT_KEY": f"login-{uuid.uuid4().hex[:12]}",
     }
 
 

@@ -63,11 +63,11 @@ def test_demo_if_empty_adds_nothing_twice(app, runner):
 def test_create_secretary(app, runner, forum):
     db.session.commit()
     result = runner.invoke(args=["users", "create-secretary", "Ny@Forum.test",
-                                 "--forum", forum.slug, "--password", "pw12345678"])
+                                 "--forum", forum.slug, "--password", "lygte-hav-bro-17"])
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User)).one()
     assert user.email == "ny@forum.test" and user.forums == [forum]
-    assert user.check_password("pw12345678")
+    assert user.check_password("lygte-hav-bro-17")
 
 
 def test_create_secretary_for_an_unknown_forum_fails_clearly(app, runner):

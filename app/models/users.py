@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,12 +32,25 @@ class User(UserMixin, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session and remember-me cookie: raising it ends them all (logout,
+    #: a new password), on every device.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     forums: Mapped[list[Forum]] = relationship(secondary=user_forums, order_by="Forum.name")
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of PASSWORD."""
+        """Store a salted hash of PASSWORD; sessions opened with the old one end."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """End every session and remember-me cookie of this user."""
+        self.session_version = (self.session_version or 1) + 1
+
+    def get_id(self) -> str:
+        """Return what the session and the remember-me cookie hold: id and session version."""
+        return f"{self.id}:{self.session_version or 1}"
 
     def check_password(self, password: str) -> bool:
         """Tell whether PASSWORD is this user's."""

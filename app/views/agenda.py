@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app import jobs
 from app.extensions import db
 from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Meeting
+from app.security.redirects import safe_target
 from app.services import agenda, notify_agenda
 from app.services.errors import ServiceError
 from app.views.common import actor, coming_meetings, download, forum_for_user, options, owned
@@ -152,10 +153,8 @@ def edit(slug: str, item_id: int):
         item.title, item.body = form.title.data.strip(), form.body.data or ""
         db.session.commit()
         flash(_("Saved."), "info")
-        back = request.args.get("back")
-        if back and back.startswith("/") and not back.startswith("//"):
-            return redirect(back)
-        return redirect(url_for("agenda.queue", slug=slug))
+        queue = url_for("agenda.queue", slug=slug)
+        return redirect(safe_target(request.args.get("back"), queue))
     return render_template("agenda/edit.html", forum=forum, item=item, form=form)
 
 

@@ -8,13 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from app.extensions import db, login
+from app.extensions import db, limiter, login
 from app.models import User, utcnow
+from app.security.redirects import safe_target
+from app.security.throttle import login_limits
 
 bp = Blueprint("auth", __name__)
+
+#: Checked when the address is unknown, so that answer takes as long as a wrong password.
+_DUMMY_HASH: list[str] = []
 
 
 class LoginForm(FlaskForm):
@@ -26,12 +32,17 @@ class LoginForm(FlaskForm):
 
 
 @login.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the logged-in user for the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Return the user of a session or remember-me cookie, unless its version has ended."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None  # a cookie from before versions: log in again
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login_page():
     """Show the login form and log the secretary in."""
     if current_user.is_authenticated:
@@ -39,28 +50,44 @@ def login_page():
     form = LoginForm()
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalars(select(User).filter_by(email=email)).first()
-        if user is not None and user.check_password(form.password.data):
+        user = _authenticate(form.email.data, form.password.data)
+        if user is not None:
             user.last_login_dt = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            target = safe_target(request.args.get("next"), url_for("dashboard.index"))
+            return redirect(target)
         flash(_("Wrong email address or password."), "error")
         status = 401
     return render_template("auth/login.html", form=form), status
 
 
+def _authenticate(email: str, password: str) -> User | None:
+    """Return the user whose address and password these are, in the same time for any."""
+    user = db.session.scalars(select(User).filter_by(email=email.strip().lower())).first()
+    if user is None:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(generate_password_hash("no such user"))
+        check_password_hash(_DUMMY_HASH[0], password)
+        return None
+    return user if user.check_password(password) else None
+
+
 @bp.route("/logout", methods=["POST"])
+@limiter.exempt
 def logout():
-    """Log out and go back to the login page."""
+    """Log out everywhere: every session and remember-me cookie of this secretary ends."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login_page"))
 
 
-def _safe_next(target: str | None) -> str:
-    """Return TARGET when it is a local path, else the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+@bp.app_errorhandler(429)
+def too_many_attempts(error):
+    """Refuse more login attempts for a while, in the reader's language."""
+    flash(_("Too many failed attempts. Wait a minute and try again."), "error")
+    response = render_template("auth/login.html", form=LoginForm()), 429
+    return response

@@ -1,0 +1,1 @@
+"""Logins and pages that hold against attack."""
