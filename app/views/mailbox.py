@@ -2,44 +2,36 @@
 
 from __future__ import annotations
 
-import email
-from datetime import datetime
-from email import policy
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, undefer
+from sqlalchemy.orm import undefer
 from werkzeug.wrappers import Response
 
 from app import jobs, reason_text
 from app.extensions import db
 from app.filters import short_date, state_label
 from app.mail.decision import AgendaDraft
-from app.mail.quotes import fold
 from app.models import (
     AnswerChannel,
     InboundMessage,
     InboundState,
     Invitation,
     InvitationStatus,
-    Meeting,
     MeetingStatus,
     OutboundMessage,
     OutboundState,
-    Person,
     utcnow,
 )
 from app.services import (
     agenda,
-    htmlbody,
     inbound,
     invitations,
     meetings,
     outbound,
+    postpage,
     replies,
     textbody,
 )
@@ -80,53 +72,6 @@ def _message(slug: str, message_id: int, *columns) -> tuple:
     return forum, message
 
 
-def body_of(message: InboundMessage) -> tuple[str, str, list[dict]]:
-    """Return the message's text (what to show, the quoted rest to fold) and its files."""
-    text, files = message.text_body, message.attachments
-    if text is None:  # stored before intake kept them: read once more, not kept (a GET)
-        text, files = textbody.from_raw(message.raw)
-    shown, quoted = fold(text)
-    return shown, quoted, files or []
-
-
-def safe_html(message: InboundMessage) -> tuple[Markup | None, str | None]:
-    """Return the message's HTML body as sanitised at intake, and why it is less than
-    the message's, if it is; (None, None) when there is none."""
-    html, note = message.html, message.html_note
-    if html is None:  # stored before intake sanitised: once more, capped, not kept (a GET)
-        html, note = htmlbody.from_raw(message.raw)
-    return (Markup(html) if html else None), note
-
-
-def _open_invitations(forum, message: InboundMessage) -> tuple[list[Invitation], int | None]:
-    """Return the invitations the message may answer, and the id of the one it matched.
-
-    The matched one (token, references, UID) comes first, then the same person's other
-    invitations to coming meetings; when no person is known, every open invitation.
-    Only live invitations to meetings that have not begun: an answer to another
-    meeting is the one mistake this form must not invite.
-    """
-    stmt = (select(Invitation).join(Meeting).join(Person, Invitation.person_id == Person.id)
-            .where(Meeting.forum_id == forum.id, Meeting.start_dt > utcnow(),
-                   Meeting.status != MeetingStatus.cancelled,
-                   Invitation.status != InvitationStatus.replaced)
-            .order_by(Meeting.start_dt, Person.name)
-            # The page shows each invitation's person and meeting: load them with it.
-            .options(contains_eager(Invitation.person), contains_eager(Invitation.meeting)))
-    decision = message.decision or {}
-    matched_id = message.invitation_id or decision.get("invitation_id")
-    matched = db.session.get(Invitation, matched_id) if matched_id else None
-    sender = (decision.get("sender") or message.sender or "").lower()
-    if matched is not None:
-        stmt = stmt.where(Invitation.person_id == matched.person_id)
-    elif sender and db.session.scalar(select(Person.id).filter_by(forum_id=forum.id,
-                                                                  email=sender)):
-        stmt = stmt.where(Person.email == sender)
-    found = db.session.scalars(stmt).all()
-    chosen = matched.id if matched is not None and matched in found else None
-    return sorted(found, key=lambda i: i.id != chosen), chosen
-
-
 @bp.route("/<int:message_id>")
 @login_required
 def show(slug: str, message_id: int):
@@ -136,15 +81,15 @@ def show(slug: str, message_id: int):
     raw = None
     if request.args.get("raw") and message.raw:
         raw = message.raw[:500_000].decode("utf-8", "replace")
-    html, html_note = safe_html(message)
-    text, quoted, files = body_of(message)
-    choices, matched = _open_invitations(forum, message)
+    html, html_note = postpage.safe_html(message)
+    text, quoted, files = postpage.body_of(message)
+    choices, matched = postpage.open_invitations(forum, message)
     return render_template("mailbox/show.html", forum=forum, message=message, raw=raw,
                            html=html, html_note=html_note, form=FlaskForm(),
                            text=text, quoted=quoted, files=files,
                            reasons=reason_text.of_message(message),
                            open_invitations=choices, matched_invitation=matched,
-                           proposal=_proposal(forum, message))
+                           proposal=postpage.proposal(forum, message))
 
 
 @bp.route("/<int:message_id>/files/<int:index>")
@@ -158,30 +103,12 @@ def attachment(slug: str, message_id: int, index: int) -> Response:
     return download(found.data, found.filename)
 
 
-def _proposal(forum, message: InboundMessage) -> tuple[Meeting, datetime, datetime] | None:
-    """Return (meeting, start, end) a matched COUNTER proposes, or None."""
-    decision = message.decision or {}
-    proposal = decision.get("proposal") or {}
-    invitation = db.session.get(Invitation, message.invitation_id
-                                or decision.get("invitation_id") or 0)
-    if not proposal.get("start") or invitation is None or invitation.meeting.forum_id != forum.id:
-        return None
-    meeting = invitation.meeting
-    try:
-        start = datetime.fromisoformat(proposal["start"])
-        end = (datetime.fromisoformat(proposal["end"]) if proposal.get("end")
-               else start + (meeting.end_dt - meeting.start_dt))
-    except (TypeError, ValueError):
-        return None
-    return meeting, start, end
-
-
 @bp.route("/<int:message_id>/proposal", methods=["POST"])
 @login_required
 def proposal(slug: str, message_id: int) -> Response:
     """Move the meeting to the time a COUNTER proposes, or keep it; either way the mail is done."""
     forum, message = _message(slug, message_id, InboundMessage.decision)
-    found = _proposal(forum, message)
+    found = postpage.proposal(forum, message)
     back = redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     if not FlaskForm().validate_on_submit() or found is None:
         flash(_("There is no proposal to answer."), "error")
@@ -256,7 +183,8 @@ def make_agenda_item(slug: str, message_id: int) -> Response:
     if _expired():
         return redirect(url_for("mailbox.show", slug=slug, message_id=message_id))
     decision = message.decision or {}
-    draft = AgendaDraft(original_subject=message.subject or "", body=_plain_text(message.raw))
+    body = message.text_body or postpage.plain_text(message.raw)
+    draft = AgendaDraft(original_subject=message.subject or "", body=body)
     item = agenda.from_mail(forum, draft, decision.get("sender") or "",
                             decision.get("sender_name") or "", inbound_id=message.id)
     message.forum_id = forum.id
@@ -264,16 +192,6 @@ def make_agenda_item(slug: str, message_id: int) -> Response:
     db.session.commit()
     flash(_("“%(title)s” is in the agenda queue.", title=item.title), "info")
     return redirect(url_for("agenda.queue", slug=slug))
-
-
-def _plain_text(raw: bytes | None) -> str:
-    """Return the message's text body, as well as it can be read."""
-    try:
-        parsed = email.message_from_bytes(raw or b"", policy=policy.default)
-        part = parsed.get_body(("plain", "html"))
-        return part.get_content() if part is not None else ""
-    except Exception:  # noqa: BLE001 - unreadable: the secretary has the raw source
-        return ""
 
 
 @bp.route("/<int:message_id>/assign", methods=["POST"])
