@@ -86,6 +86,10 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # The archive's search index is no model (app/services/search.py): autogenerate must
+    # neither drop it nor its FTS5 shadow tables.
+    conf_args.setdefault("include_name", lambda name, type_, parent_names: not (
+        type_ == "table" and name.startswith("meeting_search")))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,16 +1,17 @@
 """The archive: past meetings with their agenda, attendance and minutes, searchable by text.
 
-Search is a plain case-insensitive substring match (ILIKE on PostgreSQL, lower() LIKE
-on SQLite) over meeting titles, agenda items, minutes sections and attendance.
+Search finds the meetings whose texts hold every word, in any order (app/services/search.py:
+PostgreSQL's Danish full-text search, SQLite's FTS5).
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -29,24 +30,10 @@ from app.models import (
     MinutesStatus,
 )
 from app.models.rules import SeatRequestDecision
-from app.services import invitations, meetings, roster
+from app.services import invitations, meetings, roster, search
 from app.services import minutes as minutes_service
 
 SNIPPET = 60
-
-
-def _matching_meeting_ids(q: str):
-    """Return a subquery of the meetings whose agenda, minutes or attendance contain Q."""
-    items = select(AgendaItem.meeting_id).where(
-        AgendaItem.status == AgendaStatus.approved,
-        or_(AgendaItem.title.icontains(q, autoescape=True),
-            AgendaItem.body.icontains(q, autoescape=True)))
-    sections = select(Minutes.meeting_id).join(MinutesSection).where(
-        or_(MinutesSection.heading.icontains(q, autoescape=True),
-            MinutesSection.body.icontains(q, autoescape=True)))
-    attendance = select(Minutes.meeting_id).where(Minutes.attendance.icontains(q,
-                                                                                autoescape=True))
-    return items.union(sections, attendance)
 
 
 def past_meetings(forum: Forum, now: datetime, q: str | None = None,
@@ -54,10 +41,8 @@ def past_meetings(forum: Forum, now: datetime, q: str | None = None,
     """Return the forum's past meetings (not cancelled), latest first, matching Q if given."""
     stmt = select(Meeting).where(Meeting.forum_id == forum.id, Meeting.end_dt < now,
                                  Meeting.status != MeetingStatus.cancelled)
-    q = (q or "").strip()
-    if q:
-        stmt = stmt.where(or_(Meeting.title.icontains(q, autoescape=True),
-                              Meeting.id.in_(_matching_meeting_ids(q))))
+    if search.words(q or ""):
+        stmt = stmt.where(Meeting.id.in_(search.matching_ids(db.engine.dialect.name, q)))
     return list(db.session.scalars(stmt.order_by(Meeting.start_dt.desc()).limit(limit)))
 
 
@@ -96,18 +81,21 @@ def pack(meeting: Meeting) -> Pack:
 
 
 def snippets(p: Pack, q: str) -> list[str]:
-    """Return short excerpts of the pack's texts around each place Q occurs."""
-    q = (q or "").strip().lower()
-    if not q:
+    """Return short excerpts of the pack's texts around the first place each holds a word of Q."""
+    found_words = search.words(q)
+    if not found_words:
         return []
     texts = [p.meeting.title] + [f"{i.title}\n{i.body}" for i in p.agenda]
     if p.minutes is not None:
         texts += [p.minutes.attendance] + [f"{s.heading}\n{s.body}" for s in p.minutes.sections]
     found = []
     for text in texts:
-        at = text.lower().find(q)
-        if at >= 0:
-            start, end = max(at - SNIPPET, 0), at + len(q) + SNIPPET
+        # A word matches at the start of a word, as in the index: "i" is not inside "gårdene".
+        places = [(m.start(), len(word)) for word in found_words
+                  if (m := re.search(rf"(?<![^\W_]){re.escape(word)}", text.lower()))]
+        if places:
+            at, size = min(places)
+            start, end = max(at - SNIPPET, 0), at + size + SNIPPET
             excerpt = " ".join(text[start:end].split())
             found.append(("…" if start else "") + excerpt + ("…" if end < len(text) else ""))
     return found

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from app import create_app
 from app.extensions import db
 from app.models import Base
+from app.services.search import is_search_table
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -44,15 +45,22 @@ def migrate_app(empty_database, redis_url, tmp_path):
 
 
 def _tables() -> set[str]:
-    """Return the tables in the database, without Alembic's own."""
-    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+    """Return the tables in the database, without Alembic's own and the search index's."""
+    names = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_search_table(name)}
+
+
+def _outside_the_models(name, type_, _parent_names) -> bool:
+    """Leave the search index out of the comparison: it is no model (app/services/search.py)."""
+    return not (type_ == "table" and is_search_table(name))
 
 
 def test_upgrade_from_empty_gives_exactly_the_models_schema(migrate_app):
     flask_migrate.upgrade()
     assert _tables() == set(Base.metadata.tables)
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": _outside_the_models})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
@@ -63,3 +71,27 @@ def test_downgrade_to_base_removes_every_table(migrate_app):
     assert _tables() == set()
     flask_migrate.upgrade()
     assert _tables() == set(Base.metadata.tables)
+
+
+def test_the_search_index_is_created_and_filled(migrate_app):
+    # A database migrated to just before the index, with a meeting, gets it filled.
+    flask_migrate.upgrade(revision="0011")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO forums (id, name, slug, sender_address, agenda_address, timezone, "
+            "language, meeting_minutes, send_per_minute, created_dt) VALUES (1, 'F', 'f', "
+            "'s@f.test', 'd@f.test', 'Europe/Copenhagen', 'da', 120, 30, "
+            "'2026-10-01 00:00:00')"))
+        conn.execute(sa.text(
+            "INSERT INTO meetings (id, forum_id, title, kind, status, start_dt, end_dt, "
+            "ical_uid, sequence, created_dt) VALUES (7, 1, 'Møde om ÆBLETRÆER', 'regular', "
+            "'held', '2026-10-06 14:00:00', '2026-10-06 16:00:00', 'u7@f.test', 0, "
+            "'2026-10-01 00:00:00')"))
+    flask_migrate.upgrade()
+    from app.services.search import matching_ids
+
+    with db.engine.connect() as conn:
+        found = conn.scalars(matching_ids(db.engine.dialect.name, "æbletræer møde")).all()
+    assert found == [7]
+    flask_migrate.downgrade(revision="0011")
+    assert not any(is_search_table(n) for n in sa.inspect(db.engine).get_table_names())
