@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import demo
 from app.extensions import db
-from app.models import AgendaItem, AgendaStatus, Meeting, utcnow
+from app.models import AgendaItem, AgendaStatus, Meeting, MeetingStatus, utcnow
 from app.services import inbound, invitations
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import PHONE, login, unlabelled_controls
@@ -149,6 +149,8 @@ OFF_SCREEN_JS = """
 
 
 def test_the_roster_fits_a_phone(page, busy_forum):
+    busy_forum["held"].status = MeetingStatus.held  # the attendance chart is drawn too
+    db.session.commit()
     login(page)
     page.set_viewport_size(PHONE)
     page.goto(f"{BASE}/roster/")
@@ -157,6 +159,8 @@ def test_the_roster_fits_a_phone(page, busy_forum):
                           "document.documentElement.clientWidth]")
     assert sizes[0] <= sizes[1] == PHONE["width"]
     assert page.evaluate(OFF_SCREEN_JS) == []
+    chart = page.locator("#attendance svg").bounding_box()
+    assert 0 < chart["width"] <= PHONE["width"]
     # Each seat is a block of its own, its values named as the desktop's columns are.
     first = page.locator("table.seats tbody tr").first
     expect(first.locator("td").first).to_have_attribute("data-label", "Medlem")
