@@ -93,6 +93,9 @@ def test_every_action_says_what_it_did(logged_in, post, demo_forum):
     assert db.session.get(InboundMessage, message.id).state is InboundState.ignored
     assert logged_in.post(f"{BASE}/mail/{message.id}/ignore",
                           data={"csrf_token": "x"}).status_code == 400
+    other = _take(raw.replace(b"<hej@x.test>", b"<hej2@x.test>").replace(b"Hej", b"Budget"))
+    page = post(f"{BASE}/mail/{other.id}/agenda", follow_redirects=True).get_data(as_text=True)
+    assert "»Budget« ligger nu i dagsordenskøen." in _flashes(page)
 
 
 NAMES = ["Dagsorden – marts.pdf", "Budget 2027 €.xlsx", "会议记录 二〇二七.docx",
@@ -230,3 +233,19 @@ def test_an_empty_answer_is_refused(logged_in, post, demo_forum, december_and_fe
                 follow_redirects=True).get_data(as_text=True)
     assert "Skriv svaret først." in _flashes(page)
     assert db.session.get(InboundMessage, message.id).state is InboundState.review
+
+
+def test_without_an_open_matched_invitation_nothing_is_chosen_for_her(
+        logged_in, post, demo_forum, december_and_february):
+    dec, feb = december_and_february
+    message = _take(_reply_to(feb, demo_forum, "Måske. Hvor er mødet?"))
+    feb.meeting.start_dt = utcnow() - timedelta(hours=1)  # under way: no answers any more
+    db.session.commit()
+    page = logged_in.get(f"{BASE}/mail/{message.id}").get_data(as_text=True)
+    select_html = page[page.index('<select name="invitation_id"'):page.index("</select>")]
+    assert '<option value="" selected disabled>Vælg indkaldelsen</option>' in select_html
+    assert re.findall(r'<option value="(\d+)"', select_html) == [str(dec.id)]
+    assert " selected" not in select_html.replace('value="" selected', "")
+    page = post(f"{BASE}/mail/{message.id}/answer", {"invitation_id": "", "answer": "tentative"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "Vælg en indkaldelse." in _flashes(page)
