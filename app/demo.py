@@ -81,7 +81,7 @@ def create_demo(today: date | None = None, history: bool = True) -> Forum:
         name="Samarbejdsforum for indre Vesterbro",
         slug="vesterbro",
         sender_address=f"sekretariat@{DOMAIN}",
-        sender_name="Samarbejdsforum Vesterbro",
+        sender_name="Sekretariatet",
         agenda_address=f"dagsorden@{DOMAIN}",
         secretary_address=SECRETARY_EMAIL,
     )
