@@ -78,7 +78,8 @@ def invite_command(meeting_id: int, now: bool) -> None:
     try:
         invitation_sync.check_sendable(meeting)
     except ServiceError as exc:
-        raise click.ClickException(f"Meeting {meeting_id}: {exc.message}") from exc
+        raise click.ClickException(
+            f"Meeting {meeting_id} is {meeting.status.value}: {exc.message}") from exc
     label = f"{meeting.title} ({meeting.start_dt:%Y-%m-%d %H:%M} UTC)"
     if now:
         jobs.ensure_queue()
