@@ -148,11 +148,13 @@ def _register(app: Flask) -> None:
 
 
 def _schedule(app: Flask) -> None:
-    """Register the daily check of terms and vacancies with RQ's cron (`flask rq cron`)."""
+    """Register the daily rules, the sweep and the retention run with RQ's cron."""
     from app import jobs, jobs_rules
+    from app.privacy import jobs as privacy_jobs
 
     # One RQ extension serves every app made in this process: register once.
     if not getattr(ext.rq, "_forumpost_cron", False):
         ext.rq.cron_register(jobs_rules.check_all_forums, app.config["RULES_CRON"])
         ext.rq.cron_register(jobs.sweep_outbound, app.config["SWEEP_CRON"])
+        ext.rq.cron_register(privacy_jobs.purge_all_forums, app.config["RETENTION_CRON"])
         ext.rq._forumpost_cron = True

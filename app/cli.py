@@ -71,12 +71,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     from app import cli_mail, cli_mail_watch
     from app.backup import cli as backup_cli
+    from app.privacy import cli as privacy_cli
     from app.worker import jobs_group
 
     app.cli.add_command(jobs_group)
     cli_mail.register(app)
     cli_mail_watch.register(app)  # after cli_mail: it adds `watch` to the same group
     backup_cli.register(app)
+    privacy_cli.register(app)
     app.errorhandler(ServiceError)(_service_error)
 
 

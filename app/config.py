@@ -119,6 +119,11 @@ class Defaults:
     SEND_LOCK_WAIT_SECONDS = 120
     #: How often mail left queued (e.g. by a crash between commit and enqueue) is swept up.
     SWEEP_CRON = "*/5 * * * *"
+    #: The daily retention run (app.privacy), and the periods of what belongs to no forum:
+    #: mail never tied to one, and the installation's own audit events.
+    RETENTION_CRON = "30 3 * * *"
+    UNASSIGNED_RETENTION_DAYS = 90
+    INSTALLATION_AUDIT_YEARS = 5
     #: Failed logins allowed before the form refuses for a while (Flask-Limiter notation).
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"

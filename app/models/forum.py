@@ -31,6 +31,13 @@ class Forum(Base):
     meeting_minutes: Mapped[int] = mapped_column(Integer, default=120)
     #: Exchange Online accepts 30 messages a minute from one mailbox.
     send_per_minute: Mapped[int] = mapped_column(Integer, default=30)
+    #: How long mail's own bytes are kept (GDPR): after that only who, when, what and why
+    #: stay (app.privacy.retention); audit events go after audit_retention_years.
+    inbound_retention_days: Mapped[int] = mapped_column(Integer, default=90,
+                                                        server_default="90")
+    outbound_retention_days: Mapped[int] = mapped_column(Integer, default=90,
+                                                         server_default="90")
+    audit_retention_years: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     seats: Mapped[list[Seat]] = relationship(

@@ -65,6 +65,8 @@ class InboundMessage(Base):
     )
     received_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its bytes and bodies were purged by the forum's retention period.
+    purged_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboundState(enum.Enum):
@@ -103,6 +105,8 @@ class OutboundMessage(Base):
     )
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its bytes were purged by the forum's retention period.
+    purged_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MailboxState(Base):

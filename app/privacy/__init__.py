@@ -1,0 +1,1 @@
+"""Privacy (GDPR): retention of mail and audit events, access requests, erasure."""

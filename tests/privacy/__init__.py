@@ -1,0 +1,1 @@
+"""Privacy (GDPR): retention, access requests, erasure."""
