@@ -133,13 +133,14 @@ def _register(app: Flask) -> None:
         meetings,
         minutes,
         paper,
+        people,
         plan,
         roster,
         rsvp,
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, paper, roster, mailbox, rsvp,
-                   plan, archive, mailaccount, health):
+                   plan, archive, mailaccount, health, people):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)
