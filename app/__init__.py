@@ -137,10 +137,11 @@ def _register(app: Flask) -> None:
         plan,
         roster,
         rsvp,
+        settings,
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, paper, roster, mailbox, rsvp,
-                   plan, archive, mailaccount, health, people):
+                   plan, archive, mailaccount, health, people, settings):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)

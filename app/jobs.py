@@ -208,10 +208,13 @@ def schedule_reminders(meeting_id: int, sequence: int, start: datetime) -> list[
     meeting and its SEQUENCE, so scheduling again replaces rather than doubles them.
     """
     config, now, scheduled = current_app.config, utcnow(), []
+    forum = db.session.scalar(db.select(Forum).join(Meeting, Meeting.forum_id == Forum.id)
+                              .where(Meeting.id == meeting_id))
+    final_days = _forum_or(forum, "final_agenda_days", config["FINAL_AGENDA_DAYS"])
+    reminder_days = _forum_or(forum, "reminder_days", config["REMINDER_DAYS"])
     # One pipeline: the two jobs reach Redis in one exchange, not a dozen.
     with rq.queue.connection.pipeline() as pipe:
-        for func, days in ((send_final_agenda, config["FINAL_AGENDA_DAYS"]),
-                           (send_reminders, config["REMINDER_DAYS"])):
+        for func, days in ((send_final_agenda, final_days), (send_reminders, reminder_days)):
             when = start - timedelta(days=days)
             if when > now:
                 job_id = f"{func.__name__}-{meeting_id}-{sequence}"
@@ -220,6 +223,12 @@ def schedule_reminders(meeting_id: int, sequence: int, start: datetime) -> list[
                 scheduled.append(job_id)
         pipe.execute()
     return scheduled
+
+
+def _forum_or(forum: Forum | None, setting: str, default: int) -> int:
+    """Return the FORUM's own SETTING, or the installation's DEFAULT when it has none."""
+    value = getattr(forum, setting, None)
+    return default if value is None else value
 
 
 def _current(meeting_id: int, sequence: int) -> Meeting | None:

@@ -31,6 +31,10 @@ class Forum(Base):
     meeting_minutes: Mapped[int] = mapped_column(Integer, default=120)
     #: Exchange Online accepts 30 messages a minute from one mailbox.
     send_per_minute: Mapped[int] = mapped_column(Integer, default=30)
+    #: Days before a meeting: the reminder to those who have not answered, and the final
+    #: agenda; None: the installation's REMINDER_DAYS and FINAL_AGENDA_DAYS.
+    reminder_days: Mapped[int | None] = mapped_column(Integer)
+    final_agenda_days: Mapped[int | None] = mapped_column(Integer)
     #: How long mail's own bytes are kept (GDPR): after that only who, when, what and why
     #: stay (app.privacy.retention); audit events go after audit_retention_years.
     inbound_retention_days: Mapped[int] = mapped_column(Integer, default=90,

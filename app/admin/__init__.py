@@ -1,0 +1,1 @@
+"""Administration on the page: a forum's settings, forums, secretaries' accounts."""
