@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from app.models.base import utcnow
@@ -71,12 +71,14 @@ def paragraphs(text: str | None) -> Markup:
 
 
 def filesize(size: int) -> str:
-    """Return SIZE in bytes as a short readable figure."""
+    """Return SIZE in bytes as a short readable figure in the reader's language (2,0 kB)."""
     for unit in ("B", "kB", "MB"):
         if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            break
         size /= 1024
-    return f"{size:.1f} MB"
+    if unit == "B":
+        return f"{size:.0f} B"
+    return f"{format_decimal(round(size, 1), format='#,##0.0')} {unit}"
 
 
 def local_time(value: datetime | None, pattern: str = "HH:mm") -> str:

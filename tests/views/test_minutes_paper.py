@@ -129,7 +129,7 @@ def test_the_agenda_as_pdf(app, browser, held):
     assert text.index("1. Gårdmiljø og tryghed") < text.index("2. Åbningstider i væresteder")
     assert "Indsendt af Bjørn Løkke (Beboerforeningen)" in text
     assert "Indsendt af Kirsten Ø." in text
-    assert "Bilag" in text and "Kort over gården – 2027.pdf" in text
+    assert "Bilag" in text and "Kort over gården – 2027.pdf (2,0 kB)" in text
     assert "Tid" in text and "kl." in text and "Sted" not in text  # no place: no line
     assert all(letter in text for letter in "æøåØÅ")  # the Danish letters, as letters
 
