@@ -1,7 +1,8 @@
 """Attendance record: per seat and year, how often the member came, the alternate, or nobody.
 
 Read from the invitations of meetings that were held: an accepted invitation counts
-as having come (the answers are what the minutes' attendance is drafted from too).
+as having come (the answers are what the minutes' attendance is drafted from too), unless
+the minutes say by hand who came.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from app.models import (
     InvitationStatus,
     Meeting,
     MeetingStatus,
+    Minutes,
     Seat,
 )
-from app.services import meetings
+from app.services import meetings, minutes_attendance
 
 HELD = (MeetingStatus.held, MeetingStatus.minutes_sent)
 OUTCOMES = ("member", "alternate", "empty")
@@ -85,10 +87,28 @@ def _outcomes(meeting_ids: list[int]) -> dict[tuple[int, int], str]:
     return came
 
 
+def _marked(meeting_ids: list[int]) -> dict[int, dict[tuple[int, int], str]]:
+    """Return who came for each (meeting, seat) of the meetings whose minutes say by hand who
+    came (a meeting never invited, someone who came without answering), by meeting."""
+    stmt = select(Minutes).where(Minutes.meeting_id.in_(meeting_ids), Minutes.presences.any())
+    found: dict[int, dict[tuple[int, int], str]] = {}
+    for minutes in db.session.scalars(stmt):
+        came = found.setdefault(minutes.meeting_id, {})
+        for entry in minutes_attendance.roll(minutes.meeting, minutes):
+            key = (minutes.meeting_id, entry.seat.id if entry.seat else None)
+            if entry.seat is not None and entry.came and (
+                    entry.role is InvitationRole.member or key not in came):
+                came[key] = entry.role.value
+    return found
+
+
 def record(forum: Forum, year: int) -> list[SeatRecord]:
     """Return each seat's attendance in YEAR, in roster order (seats that existed then)."""
     held = held_meetings(forum, year)
     came = _outcomes([m.id for m in held])
+    for meeting_id, by_hand in _marked([m.id for m in held]).items():
+        # The minutes' marks decide for their meeting: drop what the answers alone said.
+        came = {key: value for key, value in came.items() if key[0] != meeting_id} | by_hand
     seats = db.session.scalars(select(Seat).filter_by(forum_id=forum.id)
                                .order_by(Seat.position, Seat.id)).all()
     records = {seat.id: SeatRecord(seat) for seat in seats}

@@ -183,3 +183,18 @@ def test_sent_minutes_cannot_change(app, forum, make_meeting):
         with pytest.raises(ServiceError):
             change()
     assert db.session.scalar(select(func.count(Minutes.id))) == 1
+
+
+def test_the_attendance_record_counts_who_came_by_hand(app, forum, people, make_meeting):
+    from app.services import attendance
+
+    anne, jens, _bo = people
+    meeting = make_meeting(utcnow() + timedelta(days=2))  # never invited
+    _begin(meeting)
+    draft = minutes.draft(meeting)
+    minutes.save(draft, {}, {jens.id}, "")  # Nabo 1's alternate came; nobody for Nabo 2
+    db.session.commit()
+    year = meeting.start_dt.year
+    counts = {r.seat.label: (r.member, r.alternate, r.empty)
+              for r in attendance.record(forum, year)}
+    assert counts == {"Nabo 1": (0, 1, 0), "Nabo 2": (0, 0, 1)}
