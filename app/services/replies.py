@@ -55,7 +55,7 @@ def _recipient(forum: Forum, message: InboundMessage) -> RecipientInfo:
     address = ((message.decision or {}).get("sender") or first_address(message.sender or "")
                ).strip().lower()
     own = {forum.sender_address.lower(), forum.agenda_address.lower()}
-    if "@" not in address or address in own:
+    if "@" not in address or address in own or message.kind == "bounce":  # no one reads it
         raise ServiceError(_l("This mail has no sender to answer."))
     person = db.session.scalars(select(Person).filter_by(forum_id=forum.id, email=address)).first()
     if person is not None:
