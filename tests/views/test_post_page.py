@@ -249,3 +249,16 @@ def test_without_an_open_matched_invitation_nothing_is_chosen_for_her(
     page = post(f"{BASE}/mail/{message.id}/answer", {"invitation_id": "", "answer": "tentative"},
                 follow_redirects=True).get_data(as_text=True)
     assert "Vælg en indkaldelse." in _flashes(page)
+
+
+def test_a_bounce_is_not_answered(logged_in, post, demo_forum):
+    raw = (f"From: MAILER-DAEMON@mx.x.test\r\nTo: {demo_forum.sender_address}\r\n"
+           "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx.x.test>\r\n"
+           "X-Failed-Recipients: ukendt@x.test\r\n\r\nThis is the mail system.\r\n").encode()
+    message = _take(raw)
+    assert message.kind == "bounce"
+    page = logged_in.get(f"{BASE}/mail/{message.id}").get_data(as_text=True)
+    assert "Svar afsender" not in page
+    page = post(f"{BASE}/mail/{message.id}/reply", {"text": "Hej"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "Denne mail har ingen afsender at svare." in _flashes(page)
