@@ -109,18 +109,33 @@ def add_section(minutes: Minutes, heading: str, actor: str) -> MinutesSection:
     """Add an item taken up on the day, after the agenda's items and before the last free
     section ("Eventuelt")."""
     _editable(minutes)
-    sections = list(minutes.sections)
-    at = max((n for n, s in enumerate(sections, 1) if s.kind is not SectionKind.free),
-             default=1 if sections and sections[0].kind is SectionKind.free else 0)
-    section = MinutesSection(heading=heading.strip()[:300], kind=SectionKind.added, body="")
-    sections.insert(at, section)
-    for position, each in enumerate(sections, 1):
-        each.position = position
-    minutes.sections.append(section)
+    section = _insert(minutes, MinutesSection(heading=heading.strip()[:300],
+                                              kind=SectionKind.added, body=""))
     minutes.status = MinutesStatus.draft
     db.session.flush()
     audit.record(minutes.meeting.forum_id, actor, "minutes_section_add", minutes,
                  heading=section.heading)
+    return section
+
+
+def item_section(minutes: Minutes, item: AgendaItem) -> MinutesSection:
+    """Return ITEM's section, adding it after the numbered ones if the item came later."""
+    found = next((s for s in minutes.sections if s.agenda_item_id == item.id), None)
+    if found is not None:
+        return found
+    return _insert(minutes, MinutesSection(agenda_item_id=item.id, heading=item.title,
+                                           kind=SectionKind.item, body=""))
+
+
+def _insert(minutes: Minutes, section: MinutesSection) -> MinutesSection:
+    """Put SECTION after the last numbered section (or "Meddelelser"), renumbering all."""
+    sections = list(minutes.sections)
+    at = max((n for n, s in enumerate(sections, 1) if s.kind is not SectionKind.free),
+             default=1 if sections and sections[0].kind is SectionKind.free else 0)
+    sections.insert(at, section)
+    for position, each in enumerate(sections, 1):
+        each.position = position
+    minutes.sections = sections  # in order now, not only once reloaded
     return section
 
 

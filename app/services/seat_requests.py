@@ -25,7 +25,6 @@ from app.models import (
     MandateRole,
     Meeting,
     MeetingStatus,
-    MinutesSection,
     MinutesStatus,
     Seat,
     SeatKind,
@@ -169,11 +168,7 @@ def _record_in_minutes(meeting: Meeting, item: AgendaItem, decision: SeatRequest
     if minutes.status is MinutesStatus.sent:
         raise ServiceError(_l("The minutes have been sent already."))
     text = _decision_text(meeting.forum, decision)
-    section = next((s for s in minutes.sections if s.agenda_item_id == item.id), None)
-    if section is None:
-        section = MinutesSection(agenda_item_id=item.id, heading=item.title, body="",
-                                 position=len(minutes.sections) + 1)
-        minutes.sections.append(section)
+    section = minutes_service.item_section(minutes, item)
     section.body = f"{section.body.rstrip()}\n\n{text}".strip()
     minutes.status = MinutesStatus.draft  # changed minutes are approved again
     return text

@@ -144,7 +144,6 @@ def test_free_sections_and_items_added_on_the_day(app, forum, make_meeting):
         (None, "Meddelelser"), (1, "Tryghed på Halmtorvet"), (2, "Renhold i Kødbyen"),
         (None, "Eventuelt")]
     added = minutes.add_section(draft, "Julefrokost", "sekretaer")
-    db.session.commit()
     assert [(n, s.heading) for n, s in minutes.numbered(draft)] == [
         (None, "Meddelelser"), (1, "Tryghed på Halmtorvet"), (2, "Renhold i Kødbyen"),
         (3, "Julefrokost"), (None, "Eventuelt")]
@@ -198,3 +197,18 @@ def test_the_attendance_record_counts_who_came_by_hand(app, forum, people, make_
     counts = {r.seat.label: (r.member, r.alternate, r.empty)
               for r in attendance.record(forum, year)}
     assert counts == {"Nabo 1": (0, 1, 0), "Nabo 2": (0, 0, 1)}
+
+
+def test_an_item_approved_after_the_draft_goes_before_eventuelt(app, forum, make_meeting):
+    meeting = make_meeting(utcnow() + timedelta(days=2))
+    _items(forum, meeting, "Budget")
+    _begin(meeting)
+    draft = minutes.draft(meeting)
+    late = AgendaItem(forum=forum, meeting=meeting, title="Ny plads til Dugnad", position=2,
+                      status=AgendaStatus.approved)
+    db.session.add(late)
+    db.session.flush()
+    section = minutes.item_section(draft, late)
+    assert minutes.item_section(draft, late) is section  # once
+    assert [(n, s.heading) for n, s in minutes.numbered(draft)] == [
+        (None, "Meddelelser"), (1, "Budget"), (2, "Ny plads til Dugnad"), (None, "Eventuelt")]
