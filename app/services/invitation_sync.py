@@ -197,13 +197,21 @@ _OUT = (select(Meeting)
         .order_by(Meeting.start_dt))
 
 
-def sync_coming(forum: Forum, actor: str = "system",
-                now: datetime | None = None) -> Followup | None:
-    """Bring every coming meeting whose invitations are out in step with the roster.
+@dataclass(frozen=True)
+class InStep:
+    """What bringing the coming meetings in step did: the follow-up that mails it, and
+    how many invitations were withdrawn and sent."""
 
-    Returns the follow-up that mails the CANCELs and invitations after the commit.
-    """
+    followup: Followup | None
+    withdrawn: int = 0
+    invited: int = 0
+
+
+def sync_coming(forum: Forum, actor: str = "system", now: datetime | None = None) -> InStep:
+    """Bring every coming meeting whose invitations are out in step with the roster;
+    the follow-up mails the CANCELs and invitations after the commit."""
     notices: list = []
+    withdrawn = invited = 0
     for meeting in db.session.scalars(_OUT, {"forum_id": forum.id, "now": now or utcnow()}):
         changes = sync(meeting, actor)
         if changes.withdrawn or changes.invited:
@@ -211,4 +219,5 @@ def sync_coming(forum: Forum, actor: str = "system",
                          invited=[i.person_id for i in changes.invited],
                          withdrawn=[i.person_id for i, _ in changes.withdrawn])
         notices += changes.notices()
-    return followups.notices(notices)
+        withdrawn, invited = withdrawn + len(changes.withdrawn), invited + len(changes.invited)
+    return InStep(followups.notices(notices), withdrawn, invited)

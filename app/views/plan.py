@@ -261,8 +261,8 @@ def decide(slug: str, item_id: int) -> Response:
         flash(str(exc.message), "error")
         return redirect(back)
     # An approved seat's member is due at the coming meetings whose invitations are out.
-    followup = invitation_sync.sync_coming(forum, actor=actor())
+    done = invitation_sync.sync_coming(forum, actor=actor())
     db.session.commit()
-    jobs.enqueue_all([followup])
+    jobs.enqueue_all([done.followup])
     flash(_("The decision is recorded in the minutes."), "info")
     return redirect(back)

@@ -88,21 +88,30 @@ def appoint(slug: str, seat_id: int) -> Response:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for("roster.index", slug=slug))
-    _in_step(forum)
+    done = _in_step(forum)
     if role is MandateRole.alternate:
         flash(_("%(name)s is now alternate for %(seat)s.", name=person.name, seat=seat.label),
               "info")
     else:
         flash(_("%(name)s now holds %(seat)s.", name=person.name, seat=seat.label), "info")
+    _say(done)
     return redirect(url_for("roster.index", slug=slug))
 
 
-def _in_step(forum) -> None:
+def _in_step(forum) -> invitation_sync.InStep:
     """Bring the invitations of coming meetings in step with the changed roster, commit,
     and hand their mail (CANCELs, new invitations) to the queue."""
-    followup = invitation_sync.sync_coming(forum, actor=actor())
+    done = invitation_sync.sync_coming(forum, actor=actor())
     db.session.commit()
-    jobs.enqueue_all([followup])
+    jobs.enqueue_all([done.followup])
+    return done
+
+
+def _say(done: invitation_sync.InStep) -> None:
+    """Tell the secretary what the change did to the invitations, if anything."""
+    if done.withdrawn or done.invited:
+        flash(_("Invitations to coming meetings: %(withdrawn)d withdrawn, %(invited)d sent.",
+                withdrawn=done.withdrawn, invited=done.invited), "info")
 
 
 def _person(forum, form: AppointForm) -> Person:
@@ -133,9 +142,10 @@ def end(slug: str, mandate_id: int) -> Response:
         except ServiceError as exc:
             flash(str(exc.message), "error")
         else:
-            _in_step(forum)
+            done = _in_step(forum)
             flash(_("The mandate of %(name)s ends %(day)s.", name=mandate.person.name,
                     day=format_date(form.last_day.data, "long")), "info")
+            _say(done)
     return redirect(url_for("roster.index", slug=slug))
 
 

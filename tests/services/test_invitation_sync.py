@@ -71,9 +71,9 @@ def _calendar(row):
 
 def _mail_after(forum):
     """Commit, then compose the follow-up's mails as its job would (sending aside)."""
-    followup = invitation_sync.sync_coming(forum, actor="test")
+    done = invitation_sync.sync_coming(forum, actor="test")
     db.session.commit()
-    for row in followups.load(followups.ids([followup])):
+    for row in followups.load(followups.ids([done.followup])):
         notices.queue(row.args[0])
     db.session.commit()
 

@@ -58,6 +58,8 @@ def test_ending_a_mandate_on_the_page_withdraws_and_calls_the_alternate(
                     {"last_day": day.isoformat(), "reason": "fraflyttet"},
                     follow_redirects=True)
     assert response.status_code == 200
+    assert ("Indkaldelser til kommende møder: 1 trukket tilbage, 1 sendt."
+            in _flash(response))
     work()
     rows = db.session.scalars(select(OutboundMessage).where(
         OutboundMessage.meeting_id == meeting.id,
