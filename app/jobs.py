@@ -276,6 +276,8 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
         return 0
     info, ledger = meeting_info(meeting), outbound.LedgerView(meeting.id)
     paper = agenda_paper(meeting)  # rendered once: the same PDF goes to everyone
+    if paper is None:
+        log.error("The final agenda of %s goes without its PDF", meeting)
     skip = (InvitationStatus.declined, InvitationStatus.replaced)
     for inv in invitations.invitations_of(meeting):
         if inv.status not in skip:
@@ -285,10 +287,16 @@ def send_final_agenda(meeting_id: int, sequence: int) -> int:
     return send_outbound(ids)
 
 
-def agenda_paper(meeting: Meeting) -> Attachment:
-    """Return the meeting's agenda as a PDF attachment."""
-    return Attachment(paper_render.filename(meeting, "agenda"), "application/pdf",
-                      paper_render.pdf(paper_render.agenda_html(meeting)))
+def agenda_paper(meeting: Meeting) -> Attachment | None:
+    """Return the meeting's agenda as a PDF attachment, or None if it cannot be drawn."""
+    try:
+        data = paper_render.pdf(paper_render.agenda_html(meeting))
+    except OSError:
+        # Pango missing (a machine set up without `make`): the agenda in the mail's text
+        # must still go out seven days before; a retry would not bring the library.
+        log.exception("The agenda of %s could not be drawn as PDF", meeting)
+        return None
+    return Attachment(paper_render.filename(meeting, "agenda"), "application/pdf", data)
 
 
 def send_cancellations(meeting_id: int) -> int:
