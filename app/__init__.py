@@ -123,6 +123,8 @@ def _register(app: Flask) -> None:
     """Register blueprints, CLI commands and template helpers."""
     from app import cli, cli_rules, filters
     from app.views import (
+        account,
+        admin,
         agenda,
         archive,
         auth,
@@ -137,11 +139,13 @@ def _register(app: Flask) -> None:
         plan,
         roster,
         rsvp,
+        secretaries,
         settings,
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, paper, roster, mailbox, rsvp,
-                   plan, archive, mailaccount, health, people, settings):
+                   plan, archive, mailaccount, health, people, settings,
+                   account, admin, secretaries):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)

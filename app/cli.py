@@ -65,6 +65,27 @@ def create_secretary(email: str, slugs: tuple[str, ...], name: str | None, passw
     click.echo(f"{email} is secretary of: {', '.join(f.name for f in user.forums)}")
 
 
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="The administrator's name.")
+@click.password_option(help="Asked for when not given.")
+def create_admin(email: str, name: str | None, password: str) -> None:
+    """Create an installation administrator (or make a login one): creates forums and
+    gives secretaries access."""
+    email = email.strip().lower()
+    user = db.session.scalar(select(User).filter_by(email=email))
+    weak = passwords.problem(password, email, name or "")
+    if weak:
+        raise click.ClickException(weak)
+    if user is None:
+        user = User(email=email, name=name)
+        db.session.add(user)
+    user.set_password(password)
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"{email} is an administrator: /admin/forums")
+
+
 def register(app: Flask) -> None:
     """Add the commands to APP's CLI."""
     app.cli.add_command(demo_command)

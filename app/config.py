@@ -127,6 +127,8 @@ class Defaults:
     #: Failed logins allowed before the form refuses for a while (Flask-Limiter notation).
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
+    RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+    RESET_LIMIT_PER_ADDRESS = "10 per hour"
     #: The namespace of the counts in Redis (the limiter's own prefix is set once a process).
     LOGIN_LIMIT_KEY = "forumpost-login"
     RATELIMIT_HEADERS_ENABLED = True

@@ -42,5 +42,6 @@ def _still_queued(forum_id: int) -> list[int]:
 
 def check_all_forums() -> int:
     """Run the daily check of every forum, each on its own local date (cron, once a day)."""
-    forums = [(f.id, local_day(f, utcnow()).isoformat()) for f in db.session.scalars(select(Forum))]
+    active = select(Forum).where(Forum.archived_dt.is_(None))  # archived: history only
+    forums = [(f.id, local_day(f, utcnow()).isoformat()) for f in db.session.scalars(active)]
     return sum(check_terms(forum_id, day) for forum_id, day in forums)

@@ -43,6 +43,8 @@ class Forum(Base):
                                                          server_default="90")
     audit_retention_years: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Archived: read-only history; no mail is read or sent for it, no rules run.
+    archived_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="forum", order_by="Seat.position", cascade="all, delete-orphan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,6 +32,9 @@ class User(UserMixin, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: An installation administrator: creates and archives forums and gives secretaries
+    #: access to them, besides being a secretary where she serves.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Part of every session and remember-me cookie: raising it ends them all (logout,
     #: a new password), on every device.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

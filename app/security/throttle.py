@@ -40,3 +40,14 @@ def storage_uri(redis_url: str) -> str:
     if redis_url.startswith("unix://"):
         return "redis+unix://" + redis_url.removeprefix("unix://")
     return redis_url
+
+
+def reset_limits(view):
+    """Limit VIEW's POSTs (password links asked for) per address and per account, all counted."""
+    per_address = limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"],
+                                methods=["POST"], scope="reset-address",
+                                key_func=remote_address)
+    per_account = limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ACCOUNT"],
+                                methods=["POST"], scope="reset-account",
+                                key_func=submitted_account)
+    return per_address(per_account(view))

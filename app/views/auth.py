@@ -89,5 +89,6 @@ def logout():
 def too_many_attempts(error):
     """Refuse more login attempts for a while, in the reader's language."""
     flash(_("Too many failed attempts. Wait a minute and try again."), "error")
-    response = render_template("auth/login.html", form=LoginForm()), 429
-    return response
+    if request.endpoint == "auth.login_page":
+        return render_template("auth/login.html", form=LoginForm()), 429
+    return render_template("account/throttled.html"), 429

@@ -27,9 +27,12 @@ def favicon():
 @login_required
 def index():
     """Send the secretary to her (first) forum."""
-    if not current_user.forums:
+    active = [forum for forum in current_user.forums if forum.archived_dt is None]
+    if not active:
+        if current_user.is_admin:
+            return redirect(url_for("admin.forums"))
         return render_template("dashboard/no_forum.html")
-    return redirect(url_for("dashboard.forum", slug=current_user.forums[0].slug))
+    return redirect(url_for("dashboard.forum", slug=active[0].slug))
 
 
 def _count(stmt) -> int:

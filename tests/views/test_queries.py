@@ -92,7 +92,7 @@ def login_as(app):
         client = app.test_client()
         with client.session_transaction() as session:
             user = db.session.query(User).filter_by(email=f"sek@{forum.slug}.test").one()
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()  # id and session version
             session["_fresh"] = True
         return client
 
