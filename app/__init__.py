@@ -122,6 +122,7 @@ def _select_locale() -> str:
 def _register(app: Flask) -> None:
     """Register blueprints, CLI commands and template helpers."""
     from app import cli, cli_rules, filters
+    from app.security import headers
     from app.views import (
         account,
         admin,
@@ -151,6 +152,7 @@ def _register(app: Flask) -> None:
     cli_rules.register(app)
     _schedule(app)
     filters.register(app)
+    headers.install(app)
 
 
 def _schedule(app: Flask) -> None:

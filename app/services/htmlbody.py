@@ -111,8 +111,10 @@ def clean(html: str) -> tuple[str, str | None]:
         rebuilt, complete = _rebuild(html)
     except _TooDeep:
         return _as_text(html), TOO_DEEP
-    # nh3 drops scripts, event handlers, styles and javascript: URLs.
-    return nh3.clean(rebuilt, link_rel="noopener noreferrer nofollow",
+    # nh3 drops scripts, event handlers, styles and javascript: URLs; relative URLs too,
+    # which would make the secretary's browser ask our own pages for them. Remote images
+    # stay in the HTML but never load: the pages' Content-Security-Policy allows only ours.
+    return nh3.clean(rebuilt, link_rel="noopener noreferrer nofollow", url_relative="deny",
                      url_schemes={"http", "https", "mailto"}), note if complete else TOO_LARGE
 
 
