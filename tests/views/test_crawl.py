@@ -59,8 +59,23 @@ def logged_in(auth, history_forum):
     return auth.client
 
 
+def _database() -> dict[str, list[tuple]]:
+    """Return every row of every table, in primary-key order."""
+    from app.models import Base
+
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows[table.name] = [tuple(row) for row in conn.execute(
+                sa.select(table).order_by(*order))]
+    return rows
+
+
 def test_every_page_has_the_headers_and_no_inline_script(logged_in):
+    before = _database()
     pages = _crawl(logged_in)
+    assert _database() == before  # no GET changed anything
     assert len(pages) > 40, len(pages)  # the crawl reached the forum's pages
     assert any(path.startswith("/admin/") for path in pages)
     problems = []
