@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import extensions as ext
-from app import logs
+from app import logs, reporting
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
 from app.mail.accounts.credentials import new_key
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register(app)
     logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    reporting.configure(app.config)
     return app
 
 

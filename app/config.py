@@ -42,6 +42,10 @@ ENVIRONMENT = {
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
     "PROXIES": ("PROXIES", int, "Proxies in front of the app that set X-Forwarded-For and "
                                 "-Proto (1 behind nginx); 0 trusts none."),
+    "SENTRY_DSN": ("SENTRY_DSN", str, "Report errors to Sentry or GlitchTip at this DSN (needs "
+                                      "`pip install 'forumpost[errors]'`); unset: off."),
+    "SENTRY_ENVIRONMENT": ("SENTRY_ENVIRONMENT", str, "The environment errors are reported "
+                                                      "under."),
     "DEMO": ("DEMO", "bool", "Create the demo forum (and its known password) on `make run` even "
                              "with real servers configured (1/0)."),
     "LOG_FORMAT": ("LOG_FORMAT", str, "Log lines on stdout: `text`, or `json` for a collector."),
