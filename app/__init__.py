@@ -143,11 +143,12 @@ def _register(app: Flask) -> None:
         rsvp,
         secretaries,
         settings,
+        structure,
     )
 
     for module in (auth, dashboard, agenda, meetings, minutes, paper, roster, mailbox, rsvp,
                    plan, archive, mailaccount, health, people, settings,
-                   account, admin, secretaries):
+                   account, admin, secretaries, structure):
         app.register_blueprint(module.bp)
     cli.register(app)
     cli_rules.register(app)
