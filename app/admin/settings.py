@@ -15,7 +15,7 @@ from app.services.roster import normalise_email
 
 #: The columns the settings page edits, with their bounds where they are numbers.
 BOUNDS = {
-    "meeting_minutes": (15, 600), "send_per_minute": (1, 600),
+    "meeting_minutes": (15, 600), "send_per_minute": (1, 10000),
     "reminder_days": (0, 60), "final_agenda_days": (0, 60),
     "inbound_retention_days": (7, 3650), "outbound_retention_days": (7, 3650),
     "audit_retention_years": (1, 10),
