@@ -42,6 +42,12 @@ ENVIRONMENT = {
     "JOB_WORKERS": ("JOB_WORKERS", int, "Job worker processes make run starts."),
     "PROXIES": ("PROXIES", int, "Proxies in front of the app that set X-Forwarded-For and "
                                 "-Proto (1 behind nginx); 0 trusts none."),
+    "ENTRA_TENANT": ("ENTRA_TENANT", str, "Sign-in with Microsoft Entra ID: the tenant (GUID or "
+                                          "domain) of the municipality's work accounts."),
+    "ENTRA_CLIENT_ID": ("ENTRA_CLIENT_ID", str, "Sign-in with Entra ID: the app registration's "
+                                                "client id."),
+    "ENTRA_CLIENT_SECRET": ("ENTRA_CLIENT_SECRET", str, "Sign-in with Entra ID: its client "
+                                                        "secret."),
     "SENTRY_DSN": ("SENTRY_DSN", str, "Report errors to Sentry or GlitchTip at this DSN (needs "
                                       "`pip install 'forumpost[errors]'`); unset: off."),
     "SENTRY_ENVIRONMENT": ("SENTRY_ENVIRONMENT", str, "The environment errors are reported "

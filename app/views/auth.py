@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -14,6 +24,7 @@ from wtforms.validators import DataRequired
 
 from app.extensions import db, limiter, login
 from app.models import User, utcnow
+from app.security import entra
 from app.security.redirects import safe_target
 from app.security.throttle import login_limits
 
@@ -59,7 +70,8 @@ def login_page():
             return redirect(target)
         flash(_("Wrong email address or password."), "error")
         status = 401
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form,
+                           entra=entra.configured(current_app.config)), status
 
 
 def _authenticate(email: str, password: str) -> User | None:
@@ -71,6 +83,43 @@ def _authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH[0], password)
         return None
     return user if user.check_password(password) else None
+
+
+@bp.get("/login/microsoft")
+def microsoft():
+    """Send the browser to Microsoft's sign-in for the municipality's work accounts."""
+    if not entra.configured(current_app.config):
+        abort(404)
+    redirect_uri = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.microsoft_back")
+    flow = entra.begin(redirect_uri)
+    session["entra_flow"] = flow
+    session["entra_next"] = safe_target(request.args.get("next"), url_for("dashboard.index"))
+    return redirect(flow["auth_uri"])
+
+
+@bp.get("/login/microsoft/back")
+def microsoft_back():
+    """Log in the secretary whose work account Microsoft vouched for."""
+    flow, target = session.pop("entra_flow", None), session.pop("entra_next", None)
+    if flow is None or not entra.configured(current_app.config):
+        flash(_("The sign-in with Microsoft was not started here, or has run out. Try again."),
+              "error")
+        return redirect(url_for("auth.login_page"))
+    try:
+        address = entra.complete(flow, request.args)
+    except entra.EntraError as error:
+        current_app.logger.warning("Entra ID sign-in refused: %s", error)
+        flash(_("Microsoft did not sign you in: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("auth.login_page"))
+    user = db.session.scalars(select(User).filter_by(email=address)).first()
+    if user is None:
+        flash(_("%(email)s has no login to Forumpost. Ask a secretary of the forum to invite "
+                "you.", email=address), "error")
+        return redirect(url_for("auth.login_page"))
+    user.last_login_dt = utcnow()
+    db.session.commit()
+    login_user(user)
+    return redirect(target or url_for("dashboard.index"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -90,5 +139,6 @@ def too_many_attempts(error):
     """Refuse more login attempts for a while, in the reader's language."""
     flash(_("Too many failed attempts. Wait a minute and try again."), "error")
     if request.endpoint == "auth.login_page":
-        return render_template("auth/login.html", form=LoginForm()), 429
+        return render_template("auth/login.html", form=LoginForm(),
+                               entra=entra.configured(current_app.config)), 429
     return render_template("account/throttled.html"), 429
