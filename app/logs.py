@@ -27,8 +27,11 @@ class StdoutHandler(logging.StreamHandler):
         """Ignore: the stream is always the current standard output."""
 
 
-def configure(log_format: str, level: str = "INFO") -> None:
-    """Send the root logger's records to stdout in LOG_FORMAT, once per process."""
+def configure(log_format: str | None, level: str = "INFO") -> None:
+    """Send the root logger's records to stdout in LOG_FORMAT, once per process (None: leave
+    logging as it is, as the tests do: pytest captures the records itself)."""
+    if log_format is None:
+        return
     root = logging.getLogger()
     # A second app in the same process (tests, `flask` commands) replaces our handler,
     # never one that someone else (pytest, gunicorn) installed.

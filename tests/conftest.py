@@ -60,6 +60,8 @@ def app_config(database_url, redis_url, tmp_path):
         "BASE_URL": "http://forumpost.test",
         # Login throttling counts in the test Redis: each test app in a namespace of its own.
         "LOGIN_LIMIT_KEY": f"login-{uuid.uuid4().hex[:12]}",
+        # Records go to pytest's capture, not to stdout from the servers' threads.
+        "LOG_FORMAT": None,
     }
 
 

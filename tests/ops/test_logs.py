@@ -10,8 +10,11 @@ from app import create_app
 
 @pytest.fixture
 def make_app(app_config):
-    """Return a function creating an app with extra configuration."""
-    return lambda **config: create_app(app_config | config)
+    """Return a function creating an app with extra configuration; take our handler off after."""
+    yield lambda **config: create_app(app_config | config)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "forumpost", False)]:
+        root.removeHandler(handler)
 
 
 def test_json_logs_are_one_object_a_line_with_time_level_and_message(make_app, capsys):
@@ -27,8 +30,11 @@ def test_json_logs_are_one_object_a_line_with_time_level_and_message(make_app, c
 
 
 def test_plain_logs_by_default_and_one_handler_however_many_apps(make_app, capsys):
-    make_app()
-    make_app()
+    from app.config import Defaults
+
+    assert Defaults.LOG_FORMAT == "text"
+    make_app(LOG_FORMAT="text")
+    make_app(LOG_FORMAT="text")
     capsys.readouterr()
     logging.getLogger("app.test").info("hej")
     out = capsys.readouterr().out
@@ -37,8 +43,8 @@ def test_plain_logs_by_default_and_one_handler_however_many_apps(make_app, capsy
 
 
 def test_the_level_is_set_by_log_level(make_app, capsys):
-    make_app(LOG_LEVEL="WARNING")
+    make_app(LOG_FORMAT="text", LOG_LEVEL="WARNING")
     capsys.readouterr()
     logging.getLogger("app.test").info("stille")
     assert "stille" not in capsys.readouterr().out
-    make_app()  # the next app of this process logs INFO again
+    make_app(LOG_FORMAT="text")  # the next app of this process logs INFO again
