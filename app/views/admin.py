@@ -12,13 +12,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app import jobs
 from app.admin import accounts
 from app.admin import forums as forums_service
 from app.extensions import db
 from app.models import Forum
 from app.services.errors import ServiceError
-from app.views.secretaries import InviteForm
+from app.views.secretaries import InviteForm, invite
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,17 +81,7 @@ def add_secretary(forum_id: int):
     if not form.validate_on_submit():
         flash(_("Write the address of the new secretary."), "error")
         return redirect(url_for("admin.forums"))
-    try:
-        user, mail = accounts.invite_secretary(forum, form.email.data, form.name.data,
-                                               current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        jobs.send_rows([mail])
-        flash(_("%(email)s can now log in to %(forum)s.", email=user.email, forum=forum.name),
-              "info")
+    invite(forum, form)
     return redirect(url_for("admin.forums"))
 
 

@@ -33,22 +33,27 @@ def index(slug: str):
     """List the forum's secretaries, and invite another by mail."""
     forum = forum_for_user(slug)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            user, mail = accounts.invite_secretary(forum, form.email.data, form.name.data,
-                                                   current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            jobs.send_rows([mail])
-            flash(_("%(email)s can now log in to the forum.", email=user.email)
-                  + (" " + _("A mail with a link to choose a password is on its way.")
-                     if mail else ""), "info")
-            return redirect(url_for("secretaries.index", slug=slug))
+    if form.validate_on_submit() and invite(forum, form):
+        return redirect(url_for("secretaries.index", slug=slug))
     return render_template("secretaries/index.html", forum=forum, form=form,
                            secretaries=accounts.secretaries(forum), remove=FlaskForm())
+
+
+def invite(forum, form: InviteForm) -> bool:
+    """Invite the secretary FORM names to FORUM; commit, send the mail after, and say so."""
+    try:
+        user, mail = accounts.invite_secretary(forum, form.email.data, form.name.data,
+                                               current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    jobs.send_rows([mail])
+    flash(_("%(email)s can now log in to %(forum)s.", email=user.email, forum=forum.name)
+          + (" " + _("A mail with a link to choose a password is on its way.")
+             if mail else ""), "info")
+    return True
 
 
 @bp.post("/<int:user_id>/remove")

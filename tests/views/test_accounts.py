@@ -55,7 +55,7 @@ def _form_post(client, path: str, data: dict, page: str | None = None):
 def test_an_invited_secretary_chooses_a_password_once_and_logs_in(demo_forum, post, app):
     response = post("/forum/vesterbro/secretaries/",
                     {"email": "Ny.Sekretaer@KK.dk", "name": "Nanna Ny"}, follow_redirects=True)
-    assert "ny.sekretaer@kk.dk kan nu logge ind i forummet" in response.get_data(as_text=True)
+    assert "ny.sekretaer@kk.dk kan nu logge ind i" in response.get_data(as_text=True)
     link = _link("account_invite", "ny.sekretaer@kk.dk")
     stranger = app.test_client()
     weak = _form_post(stranger, _path(link), {"password": "vesterbro", "repeat": "vesterbro"})
