@@ -113,3 +113,57 @@ def test_the_administrator_creates_a_forum(page, demo_forum):
     assert "Forummet Samarbejdsforum Nørrebro er oprettet" in _flash(page)
     db.session.expire_all()
     assert db.session.scalar(sa.select(Forum).filter_by(slug="norrebro")) is not None
+
+
+def test_seats_bodies_and_guests(page, demo_forum):
+    login(page)
+    page.get_by_role("link", name="Pladser og gæster").click()
+    page.get_by_text("Tilføj en plads", exact=True).click()
+    page.get_by_label("Navn", exact=True).and_(page.locator("#new-label")).fill("Nabo 11")
+    page.locator("#new-kind").select_option("neighbour")
+    page.get_by_role("button", name="Tilføj pladsen").click()
+    assert "Pladsen er tilføjet" in _flash(page)
+    body = page.locator("form.row").first
+    body.get_by_label("Adresse til besked").fill("lu@vesterbro.kk.dk")
+    body.get_by_role("button", name="Gem").click()
+    assert "Gemt." in _flash(page)
+    guests = page.locator(".guest-list").first
+    guests.get_by_text("Tilføj en gæst til").click()
+    guests.get_by_label("…eller en ny person: navn").fill("Bo Rådgiver")
+    guests.get_by_label("E-mailadresse").fill("bo@kk.dk")
+    guests.get_by_role("button", name="Tilføj", exact=True).click()
+    assert "Gæsten er tilføjet" in _flash(page)
+    assert "Bo Rådgiver" in page.locator(".guest-list").first.inner_text()
+
+
+def test_a_former_member_is_anonymised(page, demo_forum):
+    from datetime import date, timedelta
+
+    from app.services import roster
+
+    person = next(p for p in demo_forum.people
+                  if p.mandates and all(m.ended_on is None for m in p.mandates))
+    for mandate in person.mandates:
+        roster.end_mandate(mandate, date.today() - timedelta(days=1), "Fraflyttet")
+    db.session.commit()
+    login(page)
+    page.goto(f"{BASE}/people/{person.id}")
+    box = page.get_by_label("Jeg forstår, at det ikke kan fortrydes.")
+    assert box.get_attribute("required") is not None  # the browser asks for the tick first
+    page.get_by_label("Jeg forstår, at det ikke kan fortrydes.").check()
+    page.get_by_role("button", name="Anonymisér").click()
+    assert f"Tidligere medlem nr. {person.id}" in _flash(page)
+
+
+def test_a_forgotten_password_is_chosen_again_from_the_mail(page, demo_forum, smtp, work):
+    page.goto("/login")
+    page.get_by_role("link", name="Glemt adgangskode?").click()
+    page.get_by_label("E-mailadresse").fill(demo.SECRETARY_EMAIL)
+    page.get_by_role("button", name="Send linket").click()
+    assert "er et link til at vælge en ny adgangskode på vej" in _flash(page)
+    work()
+    page.goto(_link_in_mail(smtp, demo.SECRETARY_EMAIL))
+    page.get_by_label("Ny adgangskode", exact=True).fill(STRONG)
+    page.get_by_label("Den nye adgangskode igen").fill(STRONG)
+    page.get_by_role("button", name="Gem adgangskoden").click()
+    login(page, demo.SECRETARY_EMAIL, STRONG)
