@@ -92,11 +92,13 @@ def test_every_form_control_has_a_label(page, busy_forum):
     assert {path: bad for path, bad in found.items() if bad} == {}
 
 
-def test_the_overview_and_meeting_page_fit_a_phone(page, busy_forum):
+def test_the_overview_meeting_and_administration_pages_fit_a_phone(page, busy_forum):
     login(page)
     page.set_viewport_size(PHONE)
     widths = {}
-    for path in (f"{BASE}/", f"{BASE}/meetings/{busy_forum['coming'].id}/"):
+    for path in (f"{BASE}/", f"{BASE}/meetings/{busy_forum['coming'].id}/",
+                 f"{BASE}/settings/", f"{BASE}/people/", f"{BASE}/structure/",
+                 f"{BASE}/secretaries/", "/account/password"):
         page.goto(path)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert widths == dict.fromkeys(widths, PHONE["width"])
