@@ -141,7 +141,7 @@ def run_worker(server: DovecotServer, address: str) -> tuple[float, int]:
         InboundMessage.state != InboundState.received))
 
 
-def decide_nothing(message: InboundMessage, forums=None) -> list:
+def decide_nothing(message: InboundMessage, forums=None, batch=None) -> list:
     """Stand in for process(): mark the message decided, apply nothing."""
     message.state, message.decided_dt = InboundState.ignored, utcnow()
     return []

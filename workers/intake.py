@@ -97,6 +97,7 @@ def apply(row_ids: Sequence[int | None], stop: threading.Event | None = None) ->
     # process() raises, the batch is done again one by one, so only that message is quarantined.
     rows = _load(row_ids)
     forums = list(db.session.scalars(select(Forum)))
+    batch = _inbound().Batch([rows[i] for i in row_ids if i in rows], forums)
     followups: list = []
     handled = 0
     try:
@@ -105,8 +106,9 @@ def apply(row_ids: Sequence[int | None], stop: threading.Event | None = None) ->
                 break
             row = rows.get(row_id)
             if row is not None and row.state is InboundState.received:
-                followups.extend(_inbound().process(row, forums) or ())
+                followups.extend(_inbound().process(row, forums, batch) or ())
             handled += 1
+        followups.extend(batch.finish())
         db.session.commit()
     except TRANSIENT:
         db.session.rollback()

@@ -102,3 +102,21 @@ def match_invitation(mail: Mail, ctx: MailContext, uid: str = "",
         if found is not None:
             return found
     return Match(reasons=[reason("no_match")], review=True)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The keys deciding one mail may look up, known before it is decided."""
+
+    invitation_ids: tuple[int, ...] = ()
+    message_ids: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+
+
+def wanted(mail: Mail, ctx: MailContext) -> Wanted:
+    """Return what matching MAIL will ask of CTX: its tokens' invitations, the Message-IDs
+    it refers to and its sender, so a batch of mail can read them in a few queries."""
+    tokens = (read_token(t, ctx.token_secret) for t in reply_tokens(mail, ctx))
+    ids = message_ids(mail.header("In-Reply-To")) + message_ids(mail.header("References"))
+    return Wanted(tuple(i for i in tokens if i is not None), tuple(dict.fromkeys(ids)),
+                  (mail.sender,) if mail.sender else ())

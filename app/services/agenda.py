@@ -20,6 +20,16 @@ def from_mail(forum: Forum, draft: AgendaDraft, sender: str, sender_name: str,
     """Create a pending item from a mail to the agenda address."""
     with pending.reading(Person):
         person = roster.find_person(forum, sender) if sender else None
+    item = add_from_mail(forum, draft, sender, sender_name, person, inbound_id)
+    db.session.flush()  # the audit event names the item: it needs its id
+    received(item, sender)
+    return item
+
+
+def add_from_mail(forum: Forum, draft: AgendaDraft, sender: str, sender_name: str,
+                  person: Person | None, inbound_id: int | None = None) -> AgendaItem:
+    """Add a pending item from a mail sent by PERSON (None: not one of the forum's), not
+    yet written: once flushed, `received` records its arrival."""
     item = AgendaItem(
         forum=forum,
         title=_title(draft.original_subject),
@@ -36,9 +46,12 @@ def from_mail(forum: Forum, draft: AgendaDraft, sender: str, sender_name: str,
         for a in draft.attachments
     ]
     db.session.add(item)
-    db.session.flush()  # the audit event names the item: it needs its id
-    audit.record(forum.id, sender or "mail", "agenda_item_received", item)
     return item
+
+
+def received(item: AgendaItem, sender: str) -> None:
+    """Record that ITEM (written, with its id) arrived by mail from SENDER."""
+    audit.record(item.forum_id, sender or "mail", "agenda_item_received", item)
 
 
 def _title(subject: str) -> str:

@@ -96,8 +96,8 @@ def applications(monkeypatch) -> Iterable[Counter]:
     counts: Counter = Counter()
     original = inbound.process
 
-    def process(message, forums=None):
-        followups = original(message)
+    def process(message, forums=None, batch=None):
+        followups = original(message, forums, batch)
         row_id = message.id
         # Counted on commit only: a rolled back application was never applied.
         db.session.info.setdefault("applied", []).append(row_id)

@@ -36,8 +36,8 @@ def _mark_applications(delay: float) -> None:
 
     original = inbound.process
 
-    def process(message, forums=None):
-        followups = original(message)
+    def process(message, forums=None, batch=None):
+        followups = original(message, forums, batch)
         audit.record(None, "worker-test", "processed", message)
         time.sleep(delay)
         return followups

@@ -176,10 +176,10 @@ def test_a_failing_message_is_quarantined_and_the_rest_go_on(
     address, _ = imap_user
     counted = inbound.process  # the applications fixture's wrapper
 
-    def process(message, forums=None):
+    def process(message, forums=None, batch=None):
         if message.imap_uid == 2:
             raise RuntimeError("kaputt: no forum for this address")
-        return counted(message)
+        return counted(message, forums, batch)
 
     monkeypatch.setattr(inbound, "process", process)
     append_all(dovecot, address, [sample(n) for n in range(4)])

@@ -95,9 +95,9 @@ def test_apply_stops_after_the_current_message_when_asked(app, monkeypatch):
     stop = threading.Event()
     original = inbound.process
 
-    def process(message, forums=None):
+    def process(message, forums=None, batch=None):
         stop.set()  # SIGTERM arrives while the first message is processed
-        return original(message)
+        return original(message, forums, batch)
 
     monkeypatch.setattr(inbound, "process", process)
     assert intake.apply(ids, stop) == 1
