@@ -1,12 +1,15 @@
 """Page latency of the secretary's pages with 50 forums of 40 people and 20 meetings each.
 
-Seeds a SQLite (or BENCH_DATABASE_URL) database, starts gunicorn on loopback, logs in
-as one forum's secretary and requests every page 60 times over one keep-alive
-connection. Prints p50/p95 per page next to a baseline measured in the same run: the
-static stylesheet served by the same server (the cost of HTTP, WSGI and the login
-check without any database work). Target: p95 under 100 ms for every page.
+Seeds a SQLite (or BENCH_DATABASE_URL) database, starts gunicorn on loopback as
+`deploy/` runs it (2 workers of 4 threads), logs in as one forum's secretary and
+requests every page 60 times over one keep-alive connection; then again with 8
+clients at once (--clients), each on its own connection, 60 requests a page each.
+Prints p50/p95 per page next to a baseline measured in the same run under the same
+concurrency: the static stylesheet served by the same server (the cost of HTTP, WSGI
+and the login check without any database work). Target: p95 under 100 ms for every
+page, with one client and with 8.
 
-Run: .venv/bin/python bench/web.py [--forums 50] [--people 40] [--meetings 20]
+Run: .venv/bin/python bench/web.py [--forums 50] [--people 40] [--meetings 20] [--clients 8]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -101,8 +105,15 @@ class Browser:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a connection left idle (its keep-alive timeout, while
+            # the other clients finished): open another, as a browser does.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read().decode("utf-8", "replace")
         cookie = response.getheader("Set-Cookie")
         if cookie:
@@ -130,6 +141,46 @@ def measure(browser: Browser, path: str, rounds: int) -> list[float]:
     return times
 
 
+def measure_together(browsers: list[Browser], path: str, rounds: int) -> list[float]:
+    """Return the milliseconds of ROUNDS requests for PATH by each of BROWSERS at once."""
+    results: list[list[float]] = [[] for _ in browsers]
+    start = threading.Barrier(len(browsers))
+
+    def run(n: int) -> None:
+        start.wait()
+        results[n] = measure(browsers[n], path, rounds)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if any(len(times) != rounds for times in results):
+        raise RuntimeError(f"a client failed on {path}")
+    return [ms for times in results for ms in times]
+
+
+def report(title: str, timings: dict[str, list[float]]) -> None:
+    """Print p50 and p95 of each page of TIMINGS, the first being the baseline."""
+    print(title)
+    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p95/baseline':>13}")
+    base95 = None
+    for path, times in timings.items():
+        p95 = statistics.quantiles(times, n=20)[18]
+        base95 = base95 or p95
+        print(f"{path:34} {statistics.median(times):8.1f} {p95:8.1f} {p95 / base95:13.1f}")
+
+
+def run_pages(browsers: list[Browser], meeting_id: int, rounds: int) -> dict[str, list[float]]:
+    """Request the baseline, then every page, ROUNDS times by each of BROWSERS at once."""
+    paths = ["/static/forumpost.css", *(page.format(m=meeting_id) for page in PAGES)]
+    for browser in browsers:  # each connection open and warm before it is timed
+        measure(browser, "/forum/f0/", 2)
+    if len(browsers) == 1:
+        return {path: measure(browsers[0], path, rounds) for path in paths}
+    return {path: measure_together(browsers, path, rounds) for path in paths}
+
+
 def serve(url: str, port: int) -> subprocess.Popen:
     """Start gunicorn on PORT and wait until it answers."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
@@ -153,6 +204,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=40)
     parser.add_argument("--meetings", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=8,
+                        help="clients at once in the second run (default 8)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="forumpost-web-")
     url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/web.db")
@@ -163,18 +216,13 @@ def main() -> None:
     port = free_port()
     server = serve(url, port)
     try:
-        browser = Browser(port)
-        browser.login()
-        base = measure(browser, "/static/forumpost.css", args.rounds)
-        print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'p95/baseline':>13}")
-        base95 = statistics.quantiles(base, n=20)[18]
-        print(f"{'baseline: /static/forumpost.css':34} {statistics.median(base):8.1f} "
-              f"{base95:8.1f} {1:13.1f}")
-        for page in PAGES:
-            path = page.format(m=meeting_id)
-            times = measure(browser, path, args.rounds)
-            p95 = statistics.quantiles(times, n=20)[18]
-            print(f"{path:34} {statistics.median(times):8.1f} {p95:8.1f} {p95 / base95:13.1f}")
+        browsers = [Browser(port) for _ in range(max(args.clients, 1))]
+        for browser in browsers:
+            browser.login()
+        report("one client:", run_pages(browsers[:1], meeting_id, args.rounds))
+        if args.clients > 1:
+            report(f"{args.clients} clients at once, {args.rounds} requests each a page:",
+                   run_pages(browsers, meeting_id, args.rounds))
     finally:
         server.terminate()
         server.wait(10)
