@@ -8,6 +8,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup, escape
 
+from app import i18n
+from app.i18n import gettext
 from app.models.base import utcnow
 
 
@@ -39,27 +41,51 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["day_month"] = day_month
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["get_locale"] = get_locale
+    i18n.install(app)
     install_extra(app)
+
+
+def N_(text: str) -> str:
+    """Mark TEXT for translation where it is shown (pybabel finds N_ by default)."""
+    return text
+
+
+#: The secretary's word for a meeting, invitation or agenda status.
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "invited": N_("Invited"),
+    "held": N_("Held"),
+    "minutes_sent": N_("Minutes sent"),
+    "cancelled": N_("Cancelled"),
+    "pending": N_("No answer"),
+    "accepted": N_("Coming"),
+    "declined": N_("Not coming"),
+    "tentative": N_("Maybe"),
+    "replaced": N_("Called off"),
+}
+ROLE_LABELS = {"member": N_("Member"), "alternate": N_("Alternate"), "guest": N_("Guest")}
+#: How an answer came in.
+CHANNEL_LABELS = {"mail": N_("by mail"), "calendar": N_("calendar button"),
+                  "link": N_("answer link"), "secretary": N_("by the secretary")}
+#: What the pipeline found a message to be.
+KIND_LABELS = {"rsvp": N_("Answer"), "agenda_item": N_("Agenda item"), "bounce": N_("Bounce"),
+               "auto_reply": N_("Automatic reply"), "unknown": N_("Not understood")}
+#: Where an inbound message ended.
+STATE_LABELS = {"received": N_("Received"), "applied": N_("Done"), "review": N_("Needs review"),
+                "quarantined": N_("Quarantined"), "ignored": N_("Set aside")}
+
+
+def _label(labels: dict, value) -> str:
+    """Return the translated label of VALUE (an enum or its value), else the value."""
+    value = getattr(value, "value", value)
+    label = labels.get(value)
+    # Only the label shown is translated: a table calls this once a row.
+    return gettext(label) if label is not None else value
 
 
 def status_label(status) -> str:
     """Return the secretary's word for a meeting, invitation or agenda status."""
-    from flask_babel import gettext as _
-
-    labels = {
-        "planned": _("Planned"),
-        "invited": _("Invited"),
-        "held": _("Held"),
-        "minutes_sent": _("Minutes sent"),
-        "cancelled": _("Cancelled"),
-        "pending": _("No answer"),
-        "accepted": _("Coming"),
-        "declined": _("Not coming"),
-        "tentative": _("Maybe"),
-        "replaced": _("Called off"),
-    }
-    value = getattr(status, "value", status)
-    return labels.get(value, value)
+    return _label(STATUS_LABELS, status)
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -88,41 +114,22 @@ def local_time(value: datetime | None, pattern: str = "HH:mm") -> str:
 
 def role_label(role) -> str:
     """Return the secretary's word for an invitation role."""
-    from flask_babel import gettext as _
-
-    labels = {"member": _("Member"), "alternate": _("Alternate"), "guest": _("Guest")}
-    value = getattr(role, "value", role)
-    return labels.get(value, value)
+    return _label(ROLE_LABELS, role)
 
 
 def channel_label(channel) -> str:
     """Return how an answer came in, in words."""
-    from flask_babel import gettext as _
-
-    if channel is None:
-        return ""
-    labels = {"mail": _("by mail"), "calendar": _("calendar button"), "link": _("answer link"),
-              "secretary": _("by the secretary")}
-    return labels.get(channel.value, channel.value)
+    return "" if channel is None else _label(CHANNEL_LABELS, channel)
 
 
 def kind_label(kind: str | None) -> str:
     """Return what the pipeline found a message to be, in words."""
-    from flask_babel import gettext as _
-
-    labels = {"rsvp": _("Answer"), "agenda_item": _("Agenda item"), "bounce": _("Bounce"),
-              "auto_reply": _("Automatic reply"), "unknown": _("Not understood")}
-    return labels.get(kind or "", kind or "")
+    return _label(KIND_LABELS, kind or "")
 
 
 def state_label(state) -> str:
     """Return where an inbound message ended, in words."""
-    from flask_babel import gettext as _
-
-    labels = {"received": _("Received"), "applied": _("Done"), "review": _("Needs review"),
-              "quarantined": _("Quarantined"), "ignored": _("Set aside")}
-    value = getattr(state, "value", state)
-    return labels.get(value, value)
+    return _label(STATE_LABELS, state)
 
 
 def install_extra(app: Flask) -> None:

@@ -186,10 +186,3 @@ def chart(records: list[SeatRecord], label_width: int = 250, bar_width: int = 30
         bars.append(Bar(r, n * row, tuple(segments)))
     return Chart(tuple(bars), label_width + bar_width + 40, max(len(bars), 1) * row,
                  label_width, row)
-
-
-def default_year(forum: Forum, today: date) -> int:
-    """Return the year to show first: the latest with held meetings, else this year."""
-    held = years(forum)
-    return held[0] if held else today.year
-

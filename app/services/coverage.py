@@ -68,12 +68,16 @@ def seat_coverage(meeting: Meeting, today: date | None = None) -> list[SeatCover
             if i.status is not InvitationStatus.replaced]
     members = {i.seat_id: i for i in invs if i.role is InvitationRole.member}
     alternates = {i.seat_id: i for i in invs if i.role is InvitationRole.alternate}
-    held_today = {h.seat.id: h.member for h in roster.holdings(forum, today)}
+    on_day = roster.holdings(forum, day)
+    held_today = None  # read only if a seat is vacant on the day: seldom
     found = []
-    for holding in roster.holdings(forum, day):
+    for holding in on_day:
         seat = holding.seat
         member, alternate = members.get(seat.id), alternates.get(seat.id)
         if holding.is_vacant:
+            if held_today is None:
+                held_today = {h.seat.id: h.member for h in (
+                    on_day if today == day else roster.holdings(forum, today))}
             now_held = held_today.get(seat.id)
             since = now_held.last_day + timedelta(days=1) if now_held and now_held.last_day \
                 else None

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.mail.merge import InvitationMerge
@@ -42,8 +42,10 @@ def token_secret() -> bytes:
 _INVITATIONS_OF = (
     select(Invitation)
     .where(Invitation.meeting_id == bindparam("meeting_id"))
-    .options(selectinload(Invitation.person), selectinload(Invitation.seat),
-             selectinload(Invitation.stands_in_for).selectinload(Invitation.person))
+    # Joined, not "select in": one round trip instead of four on every meeting's page
+    # and every sending job.
+    .options(joinedload(Invitation.person), joinedload(Invitation.seat),
+             joinedload(Invitation.stands_in_for).joinedload(Invitation.person))
     .order_by(Invitation.id)
 )
 

@@ -16,10 +16,11 @@ bp = Blueprint("archive", __name__, url_prefix="/forum/<slug>/archive")
 @bp.app_template_global("attendance_chart")
 def attendance_chart(forum: Forum, year: int | None = None) -> dict:
     """Return the attendance record of YEAR for templates/roster/_attendance.html."""
-    year = year or request.args.get("attendance_year", type=int) or attendance.default_year(
-        forum, meetings.local_day(forum, utcnow()))
-    records = attendance.record(forum, year)
-    return {"year": year, "years": attendance.years(forum), "records": records,
+    held_in = attendance.years(forum)
+    year = (year or request.args.get("attendance_year", type=int)
+            or (held_in[0] if held_in else meetings.local_day(forum, utcnow()).year))
+    records = attendance.record(forum, year) if year in held_in else []
+    return {"year": year, "years": held_in, "records": records,
             "chart": attendance.chart(records)}
 
 

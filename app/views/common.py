@@ -6,17 +6,26 @@ from io import BytesIO
 
 from flask import Response, abort, send_file
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import Forum, InboundMessage, Meeting, MeetingStatus, utcnow
+from app.models.users import user_forums
+
+_FORUM_SERVED = (select(Forum).join(user_forums, user_forums.c.forum_id == Forum.id)
+                 .options(joinedload(Forum.mail_account))  # every page shows its state
+                 .where(Forum.slug == bindparam("slug"),
+                        user_forums.c.user_id == bindparam("user_id")))
 
 
 def forum_for_user(slug: str) -> Forum:
     """Return the forum SLUG if the logged-in secretary serves it, else 404."""
-    forum = db.session.scalars(select(Forum).filter_by(slug=slug)).first()
-    if forum is None or forum not in current_user.forums:
+    # One query on every page: the forum, if she serves it.
+    forum = db.session.scalars(_FORUM_SERVED, {"slug": slug,
+                                               "user_id": current_user.id}).first()
+    if forum is None:
         abort(404)
     return forum
 

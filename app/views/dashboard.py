@@ -40,8 +40,9 @@ def _count(stmt) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def action_counts(forum) -> dict[str, int]:
-    """Return the numbers that need the secretary's attention."""
+def action_counts(forum, covers: list | None = None) -> dict[str, int]:
+    """Return the numbers that need the secretary's attention; COVERS, the next
+    meeting's seat coverage, if there is one."""
     today = meetings.local_day(forum, utcnow())
     return {
         "agenda": _count(select(func.count(AgendaItem.id)).filter_by(
@@ -52,7 +53,9 @@ def action_counts(forum) -> dict[str, int]:
         "bouncing": _count(select(func.count(Person.id)).where(
             Person.forum_id == forum.id, Person.bouncing_since.is_not(None))),
         "terms": len({m.seat_id for m in roster.terms_ending(forum, today, TERM_WARNING_DAYS)}),
-        "vacant": len(roster.vacancies(forum, today)),
+        # The card and the table count alike: seats without a member on the meeting day.
+        "vacant": (coverage.vacant(covers) if covers is not None
+                   else len(roster.vacancies(forum, today))),
     }
 
 
@@ -62,16 +65,13 @@ def forum(slug: str):
     """Show the next meeting with its seat coverage, and the counts that need action."""
     forum = forum_for_user(slug)
     meeting = next_meeting(forum)
-    covers = coverage.seat_coverage(meeting) if meeting else []
-    counts = action_counts(forum)
-    if meeting is not None:
-        # The card and the table count alike: seats without a member on the meeting day.
-        counts["vacant"] = coverage.vacant(covers)
+    covers = coverage.seat_coverage(meeting) if meeting else None
+    counts = action_counts(forum, covers)
     return render_template(
         "dashboard/forum.html",
         forum=forum,
         meeting=meeting,
-        covers=covers,
-        cover_counts=coverage.counts(covers),
+        covers=covers or [],
+        cover_counts=coverage.counts(covers or []),
         counts=counts,
     )

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
@@ -89,6 +90,7 @@ def index(slug: str):
             db.session.commit()
             return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting.id))
     rows = db.session.scalars(select(Meeting).filter_by(forum_id=forum.id)
+                              .options(selectinload(Meeting.guest_lists))
                               .order_by(Meeting.start_dt.desc())).all()
     now = utcnow()
     return render_template("meetings/index.html", forum=forum, form=form,

@@ -1,0 +1,48 @@
+"""Translated text for pages, the catalogue found once per request and language.
+
+A page asks for a few hundred strings. Flask-Babel finds the catalogue anew for each
+(several context lookups a string, a tenth of a page's time); here it is found once
+and kept beside the language Flask-Babel chose, so `force_locale` still switches it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import get_locale, get_translations
+
+
+def translations():
+    """Return the catalogue of the language in force."""
+    state = g.get("_flask_babel") if g else None  # where Flask-Babel keeps the language
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # outside an app context, or not chosen yet
+        get_locale()
+        return get_translations()
+    kept = state.__dict__.get("forumpost_catalogue")
+    if kept is None or kept[0] is not locale:
+        kept = state.forumpost_catalogue = (locale, get_translations())
+    return kept[1]
+
+
+def gettext(text: str, **variables) -> str:
+    """Return TEXT translated, with VARIABLES filled in."""
+    translated = translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+    """Return the form for N translated, with N and VARIABLES filled in."""
+    variables.setdefault("num", n)
+    return translations().ungettext(singular, plural, n) % variables
+
+
+def install(app: Flask) -> None:
+    """Let APP's templates translate through the kept catalogue."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True,
+    )

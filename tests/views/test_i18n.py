@@ -1,0 +1,39 @@
+"""Pages translate through a catalogue kept per request, and switching language still works."""
+
+from flask import render_template_string
+from flask_babel import force_locale
+
+from app import i18n
+from app.filters import kind_label, status_label
+
+
+def test_the_kept_catalogue_follows_force_locale(app):
+    with app.test_request_context("/", headers={"Accept-Language": "da"}):
+        assert i18n.gettext("Coming") == "Kommer"
+        with force_locale("en"):
+            assert i18n.gettext("Coming") == "Coming"
+            assert render_template_string("{{ _('Coming') }}") == "Coming"
+        assert render_template_string("{{ _('Coming') }}") == "Kommer"
+
+
+def test_the_browser_language_chooses_the_catalogue(app):
+    # Each request in an app context of its own, as in production (the fixture's
+    # context would otherwise keep the first request's language, with or without us).
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Coming') }}") == "Coming"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "da"}):
+        assert render_template_string("{{ _('Coming') }}") == "Kommer"
+
+
+def test_templates_escape_and_fill_in_translated_text(app):
+    with app.test_request_context("/"), force_locale("en"):
+        html = render_template_string("{{ _('appointed by %(body)s', body='<b>') }}")
+    assert html == "appointed by &lt;b&gt;"
+
+
+def test_labels_translate_the_one_shown_and_pass_unknown_values_through(app):
+    with app.test_request_context("/", headers={"Accept-Language": "da"}):
+        assert status_label("accepted") == "Kommer"
+        assert kind_label("unknown") == "Ikke forstået"
+        assert kind_label(None) == ""
+        assert status_label("something_new") == "something_new"
