@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import redis
 
-from app import create_app, private_files
+from app import ROOT, create_app, private_files
 from app.config import wants_demo
 from app.embedded import redis_url, socket_path
 
@@ -50,8 +50,8 @@ def _processes(app) -> dict[str, list[str]]:
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     port = str(app.config["PORT"])
     procs = {
-        "web": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                "--workers", "2", "--threads", "4", "--access-logfile", "-", "wsgi:app"],
+        "web": [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "wsgi:app"],
         "cron": [*flask, "rq", "cron"],
     }
     # Several job workers: one composes a meeting's invitations while another sends;

@@ -1,9 +1,10 @@
 """Page latency of the secretary's pages with 50 forums of 40 people and 20 meetings each.
 
 Seeds a SQLite (or BENCH_DATABASE_URL) database, starts gunicorn on loopback as
-`deploy/` runs it (2 workers of 4 threads), logs in as one forum's secretary and
-requests every page 60 times over one keep-alive connection; then again with 8
-clients at once (--clients), each on its own connection, 60 requests a page each.
+`deploy/` runs it (gunicorn.conf.py), logs in as one forum's secretary and
+requests every page 60 times; then again with 8 clients at once (--clients), 60
+requests a page each. Each client is a browser's connection, opened again whenever the
+server closes it (gunicorn's sync workers do after every response, as nginx expects).
 Prints p50/p95 per page next to a baseline measured in the same run under the same
 concurrency: the static stylesheet served by the same server (the cost of HTTP, WSGI
 and the login check without any database work). Target: p95 under 100 ms for every
@@ -185,8 +186,8 @@ def serve(url: str, port: int) -> subprocess.Popen:
     """Start gunicorn on PORT and wait until it answers."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
                REDIS_URL="redis://127.0.0.1:6379/9")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                             "--workers", "2", "--threads", "4", "--log-level", "warning",
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                             "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                              "wsgi:app"], cwd=ROOT, env=env)
     for _ in range(100):
         try:

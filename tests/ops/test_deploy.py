@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -94,6 +95,35 @@ def test_gunicorn_finds_the_app_the_deployment_names():
         module, name = cmd[-1].split(":")
         check = f"import {module}; assert callable({module}.{name})"
         subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True, timeout=60)
+
+
+def test_every_way_of_running_the_web_app_reads_the_one_gunicorn_config():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    cmd = re.search(r'^CMD (\[.*?\])', dockerfile, re.M | re.S).group(1)
+    launchers = [cmd.replace("\\\n", "").split('", "'),
+                 *(c for c in _compose_commands() + _unit_commands()
+                   if Path(c[0]).name == "gunicorn")]
+    assert len(launchers) == 3
+    for words in launchers:
+        words = [w.strip('[]" ') for w in words]
+        named = words[words.index("--config") + 1]
+        assert Path(named).name == "gunicorn.conf.py", words
+        assert not {"--workers", "--threads", "-w"} & set(words), words  # the config decides
+    assert re.search(r"^COPY .*gunicorn\.conf\.py", dockerfile, re.M)
+
+
+def test_the_gunicorn_config_runs_processes_and_honours_web_concurrency():
+    def settings(**env):
+        base = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
+        out = subprocess.run([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                              "--print-config", "wsgi:app"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60, env={**base, **env}, check=True)
+        return dict(re.findall(r"^(workers|threads|worker_class) += (\S+)", out.stdout, re.M))
+
+    found = settings()
+    assert found["threads"] == "1" and found["worker_class"] == "sync"
+    assert 3 <= int(found["workers"]) <= 9
+    assert settings(WEB_CONCURRENCY="3")["workers"] == "3"
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="no systemd-analyze here")

@@ -1,0 +1,18 @@
+"""Gunicorn's settings wherever the web app runs: `make run`, systemd, the container, bench/web.py.
+
+A page is Python work (queries, templates) more than waiting, so processes share the
+cores, not threads: threads of one process take turns on one interpreter lock. With
+8 secretaries' browsers at once on 2 cores, bench/web.py measured p95 per page 40 %
+to 55 % lower with 5 single-threaded workers than with 2 workers of 4 threads.
+WEB_CONCURRENCY sets the number of workers.
+"""
+
+import os
+
+# Gunicorn's rule of thumb, capped so `make run` on a large workstation stays small.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1) + 1, 9))
+# One request at a time a worker, and a new connection for each: nginx in front keeps
+# slow clients waiting on its side (deploy/nginx), and a worker is never shared by
+# clients that would make each other wait.
+worker_class = "sync"
+threads = 1
