@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Forum, Mandate, MandateRole, Person, Seat, SeatKind
@@ -181,7 +181,7 @@ def terms_ending(forum: Forum, day: date, within_days: int) -> list[Mandate]:
             Mandate.term_ends_on <= horizon,
             Mandate.ended_on.is_(None),
         )
-        .options(selectinload(Mandate.person), selectinload(Mandate.seat))
+        .options(joinedload(Mandate.person), joinedload(Mandate.seat))
         .order_by(Mandate.term_ends_on)
     )
     return list(db.session.scalars(stmt))
@@ -190,16 +190,17 @@ def terms_ending(forum: Forum, day: date, within_days: int) -> list[Mandate]:
 # Built once (after the conditions above): inviting a meeting, drawing the overview
 # and checking the rules all ask who holds the seats on a day, and building these
 # statements costs more than running them.
+# Many-to-one relations joined: one round trip a query (every page and job reads these).
 _SEATS_ON = (
     select(Seat)
     .where(Seat.forum_id == bindparam("forum_id"), _seat_exists_on(bindparam("day")))
-    .options(selectinload(Seat.appointing_body))
+    .options(joinedload(Seat.appointing_body))
     .order_by(Seat.position, Seat.id)
 )
 _MANDATES_ON = (
     select(Mandate)
     .join(Seat)
     .where(Seat.forum_id == bindparam("forum_id"), _active_on(bindparam("day")))
-    .options(selectinload(Mandate.person))
+    .options(joinedload(Mandate.person))
     .order_by(Mandate.starts_on)
 )

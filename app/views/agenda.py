@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -62,7 +62,7 @@ def queue(slug: str):
         select(AgendaItem)
         .where(AgendaItem.forum_id == forum.id,
                AgendaItem.status.in_([AgendaStatus.pending, AgendaStatus.deferred]))
-        .options(selectinload(AgendaItem.attachments), selectinload(AgendaItem.submitter))
+        .options(selectinload(AgendaItem.attachments), joinedload(AgendaItem.submitter))
         .order_by(AgendaItem.status, AgendaItem.created_dt)
     )
     items = db.session.scalars(stmt).all()

@@ -29,6 +29,11 @@ def test_templates_escape_and_fill_in_translated_text(app):
     with app.test_request_context("/"), force_locale("en"):
         html = render_template_string("{{ _('appointed by %(body)s', body='<b>') }}")
     assert html == "appointed by &lt;b&gt;"
+    with app.test_request_context("/"), force_locale("en"):
+        # Always a format string, as Jinja's own gettext: "%%" is a percent sign.
+        assert render_template_string("{{ _('100%% sure') }}") == "100% sure"
+        html = render_template_string("{{ gettext('<i>%(n)s</i>', n='<b>') }}")
+        assert html == "<i>&lt;b&gt;</i>"  # the text is the template's; the value is escaped
 
 
 def test_labels_translate_the_one_shown_and_pass_unknown_values_through(app):
