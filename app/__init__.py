@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -14,6 +13,7 @@ from app import extensions as ext
 from app import logs, reporting
 from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
+from app.i18n import lazy_gettext as _l
 from app.mail.accounts.credentials import new_key
 from app.security.throttle import storage_uri
 

@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["day_month"] = day_month
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["cover_label"] = cover_label
     app.jinja_env.globals["get_locale"] = get_locale
     i18n.install(app)
     install_extra(app)
@@ -75,12 +76,31 @@ STATE_LABELS = {"received": N_("Received"), "applied": N_("Done"), "review": N_(
                 "quarantined": N_("Quarantined"), "ignored": N_("Set aside")}
 
 
+#: How a seat stands for the next meeting (app.services.coverage.Cover).
+COVER_LABELS = {
+    "member_coming": N_("Member coming"),
+    "alternate_coming": N_("Alternate coming"),
+    "alternate_called": N_("Alternate called in"),
+    "maybe": N_("Maybe"),
+    "no_answer": N_("No answer yet"),
+    "unrepresented": N_("Unrepresented"),
+    "not_invited": N_("Not invited yet"),
+    "vacant": N_("Vacant seat"),
+}
+
+
 def _label(labels: dict, value) -> str:
     """Return the translated label of VALUE (an enum or its value), else the value."""
     value = getattr(value, "value", value)
     label = labels.get(value)
     # Only the label shown is translated: a table calls this once a row.
     return gettext(label) if label is not None else value
+
+
+def cover_label(cover) -> Markup:
+    """Return a seat's standing for the next meeting as a labelled span."""
+    return Markup('<span class="cover cover-{}">{}</span>').format(
+        cover.value, _label(COVER_LABELS, cover))
 
 
 def status_label(status) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -61,3 +62,8 @@ def install(app: Flask) -> None:
     )
     # `_` and `gettext` in one step instead of Jinja's three: the roster alone asks 400 times.
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+
+
+def lazy_gettext(text: str, **variables) -> LazyString:
+    """Return TEXT to be translated when shown (form labels, messages made at import)."""
+    return LazyString(gettext, text, **variables)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.filters import status_label
+from app.i18n import lazy_gettext as _l
 
 #: Code -> English msgid, with %(name)s for each value.
 MESSAGES = {

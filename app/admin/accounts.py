@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.mail.compose_accounts import compose_account_link
 from app.models import Forum, OutboundMessage, User, utcnow
 from app.security import links, passwords

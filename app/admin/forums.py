@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Forum, utcnow
 from app.services import audit
 from app.services.errors import ServiceError

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Forum
 from app.services import audit, plan
 from app.services.errors import ServiceError

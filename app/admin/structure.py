@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import (
     AppointingBody,
     Forum,

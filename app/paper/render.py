@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import AgendaItem, AgendaStatus, Meeting, Minutes
 from app.services import meetings, minutes_attendance
 from app.services import minutes as minutes_service

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import (
     AgendaItem,
     AuditEvent,

@@ -14,7 +14,8 @@ from typing import Any
 import msal
 import requests
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+
+from app.i18n import lazy_gettext as _l
 
 AUTHORITY = "https://login.microsoftonline.com/{tenant}"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from app.i18n import gettext as _
 
 MIN_LENGTH = 10
 #: zxcvbn's score (0-4) below which a password is among the guessable ones: its offline

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import (
     Forum,
     Invitation,

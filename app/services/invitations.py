@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.mail.merge import InvitationMerge
 from app.mail.tokens import make_token
 from app.models import (

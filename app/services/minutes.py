@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.mail.compose_minutes import compose_minutes
 from app.mail.messages import MinutesInfo, MinutesItem
 from app.models import (

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from app.i18n import gettext as _
 from app.models import (
     InvitationRole,
     InvitationStatus,

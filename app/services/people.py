@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Person
 from app.services import audit
 from app.services.errors import ServiceError

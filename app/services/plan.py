@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Forum, MandateRole, Meeting, MeetingKind, MeetingStatus
 from app.models.rules import PlanPattern
 from app.services import archive, meetings, roster

@@ -6,10 +6,10 @@ import hashlib
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.mail.compose_reply import compose_reply
 from app.mail.messages import RecipientInfo
 from app.mail.parse import first_address, message_ids

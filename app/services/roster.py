@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Forum, Mandate, MandateRole, Person, Seat, SeatKind
 from app.services import audit
 from app.services.errors import ServiceError

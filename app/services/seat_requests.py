@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import (
     AgendaItem,
     AgendaKind,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -13,6 +11,8 @@ from wtforms.validators import DataRequired, EqualTo
 from app import jobs
 from app.admin import accounts
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.security import links
 from app.security.throttle import reset_limits
 from app.services.errors import ServiceError

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
@@ -15,6 +13,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.admin import accounts
 from app.admin import forums as forums_service
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import Forum
 from app.services.errors import ServiceError
 from app.views.secretaries import InviteForm, invite

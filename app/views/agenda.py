@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,6 +13,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import jobs
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import AgendaAttachment, AgendaItem, AgendaStatus, Meeting
 from app.security.redirects import safe_target
 from app.services import agenda, notify_agenda

@@ -13,8 +13,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -23,6 +21,8 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.extensions import db, limiter, login
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import User, utcnow
 from app.security import entra
 from app.security.redirects import safe_target

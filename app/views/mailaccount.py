@@ -7,8 +7,6 @@ import warnings
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -26,6 +24,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import mailer
 from app.extensions import db, rq
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.jobs import ensure_queue
 from app.mail.accounts.credentials import SECRET_FIELDS
 from app.mail.accounts.providers import MICROSOFT365_DELEGATED, PROVIDERS

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Response
 from app import jobs, reason_text
 from app.extensions import db
 from app.filters import short_date, state_label
+from app.i18n import gettext as _
 from app.mail.decision import AgendaDraft
 from app.models import (
     AnswerChannel,

@@ -6,8 +6,6 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -19,6 +17,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app import jobs
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import (
     AgendaItem,
     AgendaStatus,

@@ -7,13 +7,13 @@ is saved by the first POST, and the attendance shown follows the answers until a
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app import jobs
 from app.extensions import db
+from app.i18n import gettext as _
 from app.mail.compose_minutes import compose_minutes
 from app.mail.messages import RecipientInfo
 from app.models import Meeting

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
@@ -16,6 +14,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import InboundMessage, Invitation, Meeting, OutboundMessage, Person, utcnow
 from app.privacy import access, erasure
 from app.services import audit, people

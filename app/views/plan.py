@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -28,6 +26,8 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from app import jobs
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import AgendaItem, AgendaKind, MeetingKind, Seat, utcnow
 from app.services import invitation_sync, meetings, plan, roster, seat_requests
 from app.services.errors import ServiceError

@@ -6,8 +6,6 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,6 +15,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app import jobs
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import Mandate, MandateRole, Person, Seat, utcnow
 from app.services import invitation_sync, meetings, roster
 from app.services.errors import ServiceError

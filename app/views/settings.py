@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from app.admin import settings
 from app.extensions import db
+from app.i18n import gettext as _
 from app.services import plan
 from app.services.errors import ServiceError
 from app.views.common import actor, forum_for_user

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from app.admin import structure
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import AppointingBody, GuestList, Person, Seat, SeatKind
 from app.services.errors import ServiceError
 from app.views.common import forum_for_user, owned

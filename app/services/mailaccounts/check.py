@@ -13,9 +13,9 @@ from email.utils import make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.extensions import db, rq
+from app.i18n import gettext as _
 from app.mail.tokens import reply_address
 from app.models import MailAccount, utcnow
 from app.services.mailaccounts import runtime

@@ -13,10 +13,10 @@ import ssl
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, update
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.mail.accounts.refusals import explain
 from app.models import MailAccount, utcnow
 
