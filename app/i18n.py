@@ -42,7 +42,11 @@ def ngettext(singular: str, plural: str, n: int, **variables) -> str:
 @pass_context
 def _template_gettext(context, text: str, **variables) -> str:
     """Return TEXT translated for a template, escaped and filled in as Jinja's own does."""
-    translated = translations().ugettext(text)
+    # One render is in one language: its catalogue is kept on the render's context.
+    catalogue = context.__dict__.get("forumpost_catalogue")
+    if catalogue is None:
+        catalogue = context.forumpost_catalogue = translations()
+    translated = catalogue.ugettext(text)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     # As Jinja's: always a format string ("%%" is "%"), but formatted only when it can

@@ -45,10 +45,15 @@ class EndForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
 
 
-def _people_choices(forum) -> list[tuple[int, str]]:
-    """Return the forum's people as options."""
-    people = db.session.scalars(select(Person).filter_by(forum_id=forum.id)
-                                .order_by(Person.name)).all()
+def _people(forum) -> list[Person]:
+    """Return the forum's people by name."""
+    return db.session.scalars(select(Person).filter_by(forum_id=forum.id)
+                              .order_by(Person.name)).all()
+
+
+def _people_choices(forum, people: list[Person] | None = None) -> list[tuple[int, str]]:
+    """Return the forum's people (or PEOPLE, read already) as options."""
+    people = _people(forum) if people is None else people
     return options([(0, "—")] + [(p.id, f"{p.name} <{p.email}>") for p in people])
 
 
@@ -59,9 +64,9 @@ def index(slug: str):
     forum = forum_for_user(slug)
     today = meetings.local_day(forum, utcnow())
     form = AppointForm()
-    form.person_id.choices = _people_choices(forum)
-    bouncing = db.session.scalars(select(Person).where(
-        Person.forum_id == forum.id, Person.bouncing_since.is_not(None))).all()
+    people = _people(forum)
+    form.person_id.choices = _people_choices(forum, people)
+    bouncing = [person for person in people if person.bouncing_since is not None]
     return render_template(
         "roster/index.html", forum=forum, holdings=roster.holdings(forum, today),
         ending={m.id for m in roster.terms_ending(forum, today, TERM_WARNING_DAYS)},
