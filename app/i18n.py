@@ -1,8 +1,9 @@
-"""Translated text for pages, the catalogue found once per request and language.
+"""Translated text, the catalogue found once per request (or job) and language.
 
-A page asks for a few hundred strings. Flask-Babel finds the catalogue anew for each
-(several context lookups a string, a tenth of a page's time); here it is found once
-and kept beside the language Flask-Babel chose, so `force_locale` still switches it.
+A page asks for a few hundred strings, a meeting's mail as many. Flask-Babel finds the
+catalogue anew for each (several context lookups a string, a tenth of a page's time);
+here it is found once and kept beside the language Flask-Babel chose, so
+`force_locale` still switches it.
 """
 
 from __future__ import annotations
@@ -27,20 +28,20 @@ def translations():
     return kept[1]
 
 
-def gettext(text: str, **variables) -> str:
-    """Return TEXT translated, with VARIABLES filled in."""
+def gettext(text: str, /, **variables) -> str:
+    """Return TEXT translated, with VARIABLES filled in (any names: TEXT is positional)."""
     translated = translations().ugettext(text)
     return translated % variables if variables else translated
 
 
-def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **variables) -> str:
     """Return the form for N translated, with N and VARIABLES filled in."""
     variables.setdefault("num", n)
     return translations().ungettext(singular, plural, n) % variables
 
 
 @pass_context
-def _template_gettext(context, text: str, **variables) -> str:
+def _template_gettext(context, text: str, /, **variables) -> str:
     """Return TEXT translated for a template, escaped and filled in as Jinja's own does."""
     # One render is in one language: its catalogue is kept on the render's context.
     catalogue = context.__dict__.get("forumpost_catalogue")
@@ -68,6 +69,6 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
 
 
-def lazy_gettext(text: str, **variables) -> LazyString:
+def lazy_gettext(text: str, /, **variables) -> LazyString:
     """Return TEXT to be translated when shown (form labels, messages made at import)."""
     return LazyString(gettext, text, **variables)

@@ -36,6 +36,17 @@ def test_templates_escape_and_fill_in_translated_text(app):
         assert html == "<i>&lt;b&gt;</i>"  # the text is the template's; the value is escaped
 
 
+def test_any_variable_name_can_be_filled_in(app):
+    # Templates fill in `text`, `n`, `context`...: none may clash with the functions' own.
+    with app.test_request_context("/"), force_locale("en"):
+        html = render_template_string("{{ _('“%(text)s”', text='<x>') }}")
+        assert html == "“&lt;x&gt;”"
+        assert i18n.gettext("%(text)s and %(n)s", text="a", n=1) == "a and 1"
+        assert i18n.ngettext("%(num)s %(singular)s", "%(num)s %(plural)s", 2,
+                             singular="x", plural="ys") == "2 ys"
+        assert str(i18n.lazy_gettext("%(text)s", text="b")) == "b"
+
+
 def test_labels_translate_the_one_shown_and_pass_unknown_values_through(app):
     with app.test_request_context("/", headers={"Accept-Language": "da"}):
         assert status_label("accepted") == "Kommer"
