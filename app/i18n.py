@@ -43,11 +43,9 @@ def ngettext(singular: str, plural: str, n: int, /, **variables) -> str:
 @pass_context
 def _template_gettext(context, text: str, /, **variables) -> str:
     """Return TEXT translated for a template, escaped and filled in as Jinja's own does."""
-    # One render is in one language: its catalogue is kept on the render's context.
-    catalogue = context.__dict__.get("forumpost_catalogue")
-    if catalogue is None:
-        catalogue = context.forumpost_catalogue = translations()
-    translated = catalogue.ugettext(text)
+    # Not kept on CONTEXT: an imported macro's context outlives the request (Jinja keeps
+    # the module), and the next request may be in another language.
+    translated = translations().ugettext(text)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     # As Jinja's: always a format string ("%%" is "%"), but formatted only when it can

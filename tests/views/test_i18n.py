@@ -2,9 +2,13 @@
 
 from flask import render_template_string
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from app import i18n
+from app.extensions import db
 from app.filters import kind_label, status_label
+from app.models import User
+from tests.views.test_queries import build, own_contexts
 
 
 def test_the_kept_catalogue_follows_force_locale(app):
@@ -53,3 +57,21 @@ def test_labels_translate_the_one_shown_and_pass_unknown_values_through(app):
         assert kind_label("unknown") == "Ikke forstået"
         assert kind_label(None) == ""
         assert status_label("something_new") == "something_new"
+
+
+def test_a_page_after_one_in_another_language_is_all_in_its_own(app):
+    # The section menu is a macro of an imported template, which Jinja keeps between
+    # requests: nothing of the first request's language may stay in it.
+    build(2, "sprog")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        user = db.session.scalars(select(User).filter_by(email="sek@sprog.test")).one()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    with own_contexts():
+        english, danish = (
+            client.get("/forum/sprog/roster/", headers={"Accept-Language": language})
+            .get_data(as_text=True) for language in ("en", "da"))
+    assert ">Overview</a>" in english and ">Roster</h1>" in english
+    assert ">Oversigt</a>" in danish and ">Medlemmer</h1>" in danish
+    assert "Overview" not in danish
