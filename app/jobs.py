@@ -18,7 +18,7 @@ from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mail.messages import Attachment
 from app.mail.tokens import bounce_address
-from app.mailer import LoginError, SendError, server_for, transport
+from app.mailer import LoginError, SendError, server_of, transport
 from app.models import (
     Followup,
     Forum,
@@ -33,6 +33,7 @@ from app.paper import render as paper_render
 from app.services import invitation_sync, invitations, notify, outbound
 from app.services import notices as notices_service
 from app.services.mailaccounts import state as account_state
+from app.services.mailaccounts.runtime import sender_of
 from app.services.mailinfo import meeting_info
 
 log = logging.getLogger(__name__)
@@ -97,42 +98,42 @@ def send_outbound(ids: list[int]) -> int:
     how many left."""
     sent = 0
     for forum_id in sorted(outbound.queued_by_forum(ids)):
-        sent += _deliver(db.session.get(Forum, forum_id))
-    db.session.remove()
+        sent += send_queued(forum_id)
     return sent
 
 
 def send_queued(forum_id: int) -> int:
     """Send what FORUM_ID has queued, within its rate (the rest of a rate-limited batch)."""
-    forum = db.session.get(Forum, forum_id)
-    sent = _deliver(forum) if forum is not None else 0
-    db.session.remove()
-    return sent
+    try:
+        return _deliver(forum_id)
+    finally:
+        db.session.remove()
 
 
-def _deliver(forum: Forum) -> int:
-    """Send FORUM's queued messages on one connection, marking each as it leaves.
+def _deliver(forum_id: int) -> int:
+    """Send FORUM_ID's queued messages on one connection, marking each as it leaves.
 
     The whole queue, most urgent first, not only the messages of the job at hand:
     the invitations of a meeting go before receipts queued earlier, whichever job
     sends them.
     """
-    with sendlock.sending(forum.id) as lock:
+    with sendlock.sending(forum_id) as lock:
+        forum, account = sender_of(forum_id)
+        if forum is None:
+            return 0
         # Read only now: a job that held the lock before may have sent some of them.
-        budget = max(forum.send_per_minute - outbound.sent_last_minute(forum.id), 0)
-        order = outbound.forum_queue(forum.id)
-        batch = outbound.pending(order[:budget])
-        if len(order) > budget:
+        budget = max(forum.send_per_minute - outbound.sent_last_minute(forum_id), 0)
+        batch, more = outbound.forum_queue(forum_id, budget)
+        if more:
             # The forum's mailbox allows only so many a minute: the rest waits its turn.
-            _send_later(forum.id)
-        # The session's reads are done (the sender read before its commit expires the
-        # forum): end its transaction, and mark on a connection held for the whole
-        # batch. It autocommits: each mark is one durable statement, one round trip
-        # instead of BEGIN, UPDATE and COMMIT.
-        server, mailbox = server_for(forum.id)
+            _send_later(forum_id)
+        server, mailbox = server_of(account)
         # A mail account's server accepts its own mailbox as the envelope sender.
         sender = mailbox or forum.sender_address
         secret = invitations.token_secret() if current_app.config["MAIL_VERP"] else None
+        # The session's reads are done: end its transaction, and mark on a connection
+        # held for the whole batch. It autocommits: each mark is one durable statement,
+        # one round trip instead of BEGIN, UPDATE and COMMIT.
         db.session.commit()
         if not batch:
             return 0
@@ -193,29 +194,39 @@ def send_invitations(meeting_id: int) -> int:
     # the secretary sending again queues, since invite() skips who is invited.
     db.session.commit()
     enqueue_all([sent.followup])  # the CANCELs of those withdrawn
-    ids = invitations.queue_invitations(meeting) + _still_queued(meeting.id, "invitation")
-    version = (meeting.id, meeting.sequence, meeting.start_dt)  # before the commit expires it
+    ids = invitations.queue_invitations(meeting)
+    # Read before the commit expires them: the later steps need no reads of their own.
+    meeting_id, sequence, start = meeting.id, meeting.sequence, meeting.start_dt
+    forum_id, days = meeting.forum_id, _reminder_days(meeting.forum)
     db.session.commit()
-    schedule_reminders(*version)
-    return send_outbound(sorted(set(ids)))
+    schedule_reminders(meeting_id, sequence, start, days=days)
+    return send_queued(forum_id) if ids else 0
 
 
-def schedule_reminders(meeting_id: int, sequence: int, start: datetime) -> list[str]:
+def _reminder_days(forum: Forum | None) -> tuple[int, int]:
+    """Return how many days before a meeting FORUM sends its final agenda and reminder."""
+    config = current_app.config
+    return (_forum_or(forum, "final_agenda_days", config["FINAL_AGENDA_DAYS"]),
+            _forum_or(forum, "reminder_days", config["REMINDER_DAYS"]))
+
+
+def schedule_reminders(meeting_id: int, sequence: int, start: datetime,
+                       days: tuple[int, int] | None = None) -> list[str]:
     """Schedule the reminder and the final agenda for this version (SEQUENCE, START) of
-    the meeting.
+    the meeting, DAYS before it (final agenda, reminder; the forum's when not given).
 
     The jobs live in Redis, so they survive a worker restart; their ids name the
     meeting and its SEQUENCE, so scheduling again replaces rather than doubles them.
     """
-    config, now, scheduled = current_app.config, utcnow(), []
-    forum = db.session.scalar(db.select(Forum).join(Meeting, Meeting.forum_id == Forum.id)
-                              .where(Meeting.id == meeting_id))
-    final_days = _forum_or(forum, "final_agenda_days", config["FINAL_AGENDA_DAYS"])
-    reminder_days = _forum_or(forum, "reminder_days", config["REMINDER_DAYS"])
+    if days is None:
+        days = _reminder_days(db.session.scalar(
+            db.select(Forum).join(Meeting, Meeting.forum_id == Forum.id)
+            .where(Meeting.id == meeting_id)))
+    now, scheduled = utcnow(), []
     # One pipeline: the two jobs reach Redis in one exchange, not a dozen.
     with rq.queue.connection.pipeline() as pipe:
-        for func, days in ((send_final_agenda, final_days), (send_reminders, reminder_days)):
-            when = start - timedelta(days=days)
+        for func, before in zip((send_final_agenda, send_reminders), days, strict=True):
+            when = start - timedelta(days=before)
             if when > now:
                 job_id = f"{func.__name__}-{meeting_id}-{sequence}"
                 rq.queue.enqueue_at(when, func, meeting_id, sequence, job_id=job_id,
@@ -302,22 +313,10 @@ def agenda_paper(meeting: Meeting) -> Attachment | None:
 def send_cancellations(meeting_id: int) -> int:
     """Send the CANCEL of a cancelled meeting to everyone invited."""
     meeting = db.session.get(Meeting, meeting_id)
-    ids = invitations.queue_cancellations(meeting) + _still_queued(meeting.id,
-                                                                          "cancellation")
+    forum_id = meeting.forum_id
+    ids = invitations.queue_cancellations(meeting)
     db.session.commit()
-    return send_outbound(sorted(set(ids)))
-
-
-_STILL_QUEUED = db.select(OutboundMessage.id).where(
-    OutboundMessage.meeting_id == db.bindparam("meeting_id"),
-    OutboundMessage.kind == db.bindparam("kind"),
-    OutboundMessage.state == OutboundState.queued,
-)
-
-
-def _still_queued(meeting_id: int, kind: str) -> list[int]:
-    """Return ids of this meeting's messages of KIND that an earlier try left queued."""
-    return list(db.session.scalars(_STILL_QUEUED, {"meeting_id": meeting_id, "kind": kind}))
+    return send_queued(forum_id) if ids else 0
 
 
 def sweep_outbound(older_than_seconds: int = 120) -> int:

@@ -26,8 +26,9 @@ from app.extensions import mail
 from app.mail.accounts.refusals import explain
 from app.mail.accounts.tokens import TokenError
 from app.mail.accounts.xoauth2 import XOAuth2
+from app.models import MailAccount
 from app.services.mailaccounts import state as account_state
-from app.services.mailaccounts.runtime import Login, account_for, login_for
+from app.services.mailaccounts.runtime import Login, login_for
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,8 @@ class Server:
         return ("account", self.login.account_id, self.login.version, self.host, self.port)
 
 
-def server_for(forum_id: int) -> tuple[Server | None, str | None]:
-    """Return the SMTP server of the forum's mail account and its address, or (None, None)."""
-    account = account_for(forum_id)
+def server_of(account: MailAccount | None) -> tuple[Server | None, str | None]:
+    """Return the SMTP server of the mail ACCOUNT and its address, or (None, None)."""
     if account is None:
         return None, None
     server = Server(account.smtp_host, account.smtp_port, account.smtp_tls, login_for(account))

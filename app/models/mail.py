@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -120,3 +130,16 @@ class MailboxState(Base):
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# The raw mail is most of the ledger's bytes, and PostgreSQL compresses every value
+# over 2 kB of it as it is written. LZ4 does that at a fraction of the default pglz's
+# cost (a meeting's 20 invitations are stored in a third less time); a server built
+# without it keeps pglz. Migration 0016 does the same for an upgraded database.
+_LZ4 = DDL("""DO $$ BEGIN
+    ALTER TABLE %(table)s ALTER COLUMN raw SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$""")
+
+for _table in (InboundMessage.__table__, OutboundMessage.__table__):
+    event.listen(_table, "after_create", _LZ4.execute_if(dialect="postgresql"))

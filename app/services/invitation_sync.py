@@ -126,13 +126,11 @@ def _create(meeting: Meeting, wishes: list[Due]) -> list[Invitation]:
     """Add the invitations WISHES ask for in one statement, with their signed tokens."""
     if not wishes:
         return []
-    ids = invitations._insert_signed([
+    return invitations._insert_signed([
         {"meeting_id": meeting.id, "person_id": w.person.id, "role": w.role,
          "seat_id": w.seat.id if w.seat else None,
          "stands_in_for_id": w.stands_in_for.id if w.stands_in_for else None}
         for w in wishes])
-    stmt = select(Invitation).where(Invitation.id.in_(ids)).order_by(Invitation.id)
-    return list(db.session.scalars(stmt))
 
 
 def _revive(invitation: Invitation, wish: Due) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
@@ -84,24 +85,29 @@ def invite(meeting: Meeting, actor: str = "system") -> int:
     return len(invitation_sync.send_round(meeting, actor).changes.invited)
 
 
-def _insert_signed(rows: list[dict]) -> list[int]:
-    """Insert the invitations ROWS in one statement, then give each its signed token;
-    return their ids."""
+def _insert_signed(rows: list[dict]) -> list[Invitation]:
+    """Insert the invitations ROWS in one statement and give each its signed token;
+    return them, in id order."""
     # On SQLite the ORM inserts objects one statement each (it cannot match
-    # RETURNING rows to objects there); a bulk insert is one statement. Tokens
-    # sign the ids, so they follow in one UPDATE by primary key.
-    inserted = list(db.session.scalars(insert(Invitation).returning(Invitation.id), rows))
+    # RETURNING rows to objects there); a bulk insert is one statement, and it hands
+    # the rows back as objects in the session, so nothing is read again. Tokens sign
+    # the ids, so they follow in one UPDATE by primary key, and the objects are told.
+    inserted = sorted(db.session.scalars(insert(Invitation).returning(Invitation), rows),
+                      key=lambda invitation: invitation.id)
     secret = token_secret()
+    tokens = [make_token(invitation.id, secret) for invitation in inserted]
     db.session.execute(update(Invitation), [
-        {"id": invitation_id, "reply_token": make_token(invitation_id, secret)}
-        for invitation_id in inserted
-    ])
+        {"id": invitation.id, "reply_token": token}
+        for invitation, token in zip(inserted, tokens, strict=True)])
+    for invitation, token in zip(inserted, tokens, strict=True):
+        set_committed_value(invitation, "reply_token", token)
     return inserted
 
 
 def queue_invitations(meeting: Meeting) -> list[int]:
     """Queue this SEQUENCE's invitation for everyone still invited, never twice; return
-    the ids of the ledger rows queued now."""
+    the ids of the invitation mail waiting to leave: queued now, or left by an earlier
+    try."""
     ledger, info = LedgerView(meeting.id), meeting_info(meeting)
     merge = InvitationMerge(forum_info(meeting.forum))
     for invitation in invitations_of(meeting):
@@ -111,17 +117,18 @@ def queue_invitations(meeting: Meeting) -> list[int]:
         if first and invitation.status is InvitationStatus.declined:
             continue  # declined before anything was sent: the alternate goes instead
         notify.invitation(invitation, updated=not first, info=info, ledger=ledger, merge=merge)
-    return ledger.insert()
+    return ledger.waiting("invitation") + ledger.insert()
 
 
 def queue_cancellations(meeting: Meeting) -> list[int]:
-    """Queue a CANCEL for everyone who received an invitation; return the new rows' ids."""
+    """Queue a CANCEL for everyone who received an invitation; return the ids of the
+    cancellations waiting to leave: queued now, or left by an earlier try."""
     ledger = LedgerView(meeting.id)
     for inv in invitations_of(meeting):
         if (inv.status is not InvitationStatus.replaced
                 and notify.has_invitation_mail(inv, ledger)):
             notify.cancellation(inv, "meeting_cancelled", ledger=ledger)
-    return ledger.insert()
+    return ledger.waiting("cancellation") + ledger.insert()
 
 
 def record_answer(

@@ -83,25 +83,24 @@ _RANK = case(PRIORITY, value=OutboundMessage.kind, else_=1)
 _TRIED = case((OutboundMessage.attempts > 0, 1), else_=0)
 _ORDER = (_RANK, _TRIED, OutboundMessage.id)
 
-_PENDING = (
+_FORUM_QUEUE = (
     select(OutboundMessage.id, OutboundMessage.forum_id, OutboundMessage.recipient,
            OutboundMessage.kind, OutboundMessage.raw)
-    .where(OutboundMessage.id.in_(bindparam("ids", expanding=True)),
-           OutboundMessage.state == OutboundState.queued)
-    .order_by(*_ORDER)
-)
-
-_FORUM_QUEUE = (
-    select(OutboundMessage.id)
     .where(OutboundMessage.forum_id == bindparam("forum_id"),
            OutboundMessage.state == OutboundState.queued)
     .order_by(*_ORDER)
+    .limit(bindparam("limit"))
 )
 
 
-def forum_queue(forum_id: int) -> list[int]:
-    """Return the ids of everything FORUM_ID has queued, in the order they should leave."""
-    return list(db.session.scalars(_FORUM_QUEUE, {"forum_id": forum_id}))
+def forum_queue(forum_id: int, budget: int) -> tuple[list[Pending], bool]:
+    """Return the first BUDGET messages FORUM_ID has queued, in the order they should
+    leave, and whether more are waiting behind them."""
+    # One row past the budget says whether the rest must wait, without reading the
+    # whole queue.
+    rows = [Pending(*row) for row in
+            db.session.execute(_FORUM_QUEUE, {"forum_id": forum_id, "limit": budget + 1})]
+    return rows[:budget], len(rows) > budget
 
 
 _QUEUED_FORUMS = (
@@ -117,11 +116,6 @@ def queued_by_forum(ids: list[int]) -> dict[int, list[int]]:
     for forum_id, message_id in db.session.execute(_QUEUED_FORUMS, {"ids": list(ids)}):
         found.setdefault(forum_id, []).append(message_id)
     return found
-
-
-def pending(ids: list[int]) -> list[Pending]:
-    """Return the still-queued messages among IDS, most urgent first, then oldest first."""
-    return [Pending(*row) for row in db.session.execute(_PENDING, {"ids": list(ids)})]
 
 
 def ledger_connection() -> Connection:
@@ -166,22 +160,31 @@ class LedgerView:
     answering from memory keeps that to one query per meeting.
     """
 
-    _STATEMENT = select(OutboundMessage.dedupe_key, OutboundMessage.invitation_id,
-                        OutboundMessage.kind).where(
+    _STATEMENT = select(OutboundMessage.id, OutboundMessage.dedupe_key,
+                        OutboundMessage.invitation_id, OutboundMessage.kind,
+                        OutboundMessage.state).where(
                             OutboundMessage.meeting_id == bindparam("meeting_id"))
 
     def __init__(self, meeting_id: int) -> None:
         self.keys: set[str] = set()
         self._staged: list[dict] = []
         self.counts: dict[tuple[int | None, str], int] = {}
-        for key, invitation_id, kind in db.session.execute(self._STATEMENT,
-                                                           {"meeting_id": meeting_id}):
+        self._waiting: dict[str, list[int]] = {}
+        for row_id, key, invitation_id, kind, state in db.session.execute(
+                self._STATEMENT, {"meeting_id": meeting_id}):
             self._note(key, invitation_id, kind)
+            if state is OutboundState.queued:
+                self._waiting.setdefault(kind, []).append(row_id)
 
     def _note(self, key: str, invitation_id: int | None, kind: str) -> None:
         """Remember one row."""
         self.keys.add(key)
         self.counts[(invitation_id, kind)] = self.counts.get((invitation_id, kind), 0) + 1
+
+    def waiting(self, kind: str) -> list[int]:
+        """Return the ids of the rows of KIND that were still queued when the view was
+        read: mail an earlier try left unsent."""
+        return list(self._waiting.get(kind, ()))
 
     def has(self, key: str) -> bool:
         """Tell whether KEY was queued."""

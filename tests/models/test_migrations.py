@@ -95,3 +95,41 @@ def test_the_search_index_is_created_and_filled(migrate_app):
     assert found == [7]
     flask_migrate.downgrade(revision="0011")
     assert not any(is_search_table(n) for n in sa.inspect(db.engine).get_table_names())
+
+
+_COMPRESSION = sa.text(
+    "SELECT c.relname, a.attcompression FROM pg_attribute a "
+    "JOIN pg_class c ON c.oid = a.attrelid "
+    "WHERE a.attname = 'raw' AND c.relname IN ('inbound_messages', 'outbound_messages') "
+    "AND c.relnamespace = to_regnamespace(current_schema()) ORDER BY c.relname")
+
+
+def _raw_compression() -> list[tuple[str, str]]:
+    """Return the compression method each raw mail column writes with ('l' is LZ4)."""
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(_COMPRESSION)]
+
+
+def test_raw_mail_is_compressed_with_lz4_after_upgrade_and_create(migrate_app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not compress")
+    flask_migrate.upgrade()
+    lz4 = [("inbound_messages", "l"), ("outbound_messages", "l")]
+    assert _raw_compression() == lz4
+    flask_migrate.downgrade(revision="0015")
+    assert _raw_compression() == [("inbound_messages", ""), ("outbound_messages", "")]
+    flask_migrate.downgrade(revision="base")
+    Base.metadata.create_all(db.engine)  # as `make run` and the tests make a database
+    assert _raw_compression() == lz4
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO forums (id, name, slug, sender_address, agenda_address, timezone, "
+            "language, meeting_minutes, send_per_minute, created_dt) VALUES (1, 'F', 'f', "
+            "'s@f.test', 'd@f.test', 'Europe/Copenhagen', 'da', 120, 30, "
+            "'2026-10-01 00:00:00')"))
+        conn.execute(sa.text(
+            "INSERT INTO outbound_messages (forum_id, dedupe_key, recipient, kind, raw, "
+            "state, attempts, created_dt) VALUES (1, 'k', 'p@f.test', 'invitation', :raw, "
+            "'queued', 0, '2026-10-01 00:00:00')"), {"raw": b"Subject: Indkaldelse\r\n" * 500})
+        method = conn.scalar(sa.text("SELECT pg_column_compression(raw) FROM outbound_messages"))
+    assert method == "lz4"

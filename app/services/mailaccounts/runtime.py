@@ -43,9 +43,21 @@ class Login:
 def account_for(forum: Forum | int) -> MailAccount | None:
     """Return the enabled mail account of FORUM (or forum id), secrets loaded, or None."""
     forum_id = forum if isinstance(forum, int) else forum.id
-    stmt = (select(MailAccount).filter_by(forum_id=forum_id, is_enabled=True)
+    return sender_of(forum_id)[1]
+
+
+def sender_of(forum_id: int) -> tuple[Forum | None, MailAccount | None]:
+    """Return the forum FORUM_ID and its enabled mail account (secrets loaded), if any.
+
+    One query: a sending job needs both before its first message.
+    """
+    stmt = (select(Forum, MailAccount)
+            .outerjoin(MailAccount, (MailAccount.forum_id == Forum.id)
+                       & MailAccount.is_enabled.is_(True))
+            .where(Forum.id == forum_id)
             .options(undefer(MailAccount.secrets), undefer(MailAccount.refresh_token)))
-    return db.session.scalars(stmt).first()
+    row = db.session.execute(stmt).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def enabled_accounts() -> list[MailAccount]:
