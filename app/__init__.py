@@ -15,6 +15,7 @@ from app.config import Defaults, from_environment, instance_secret
 from app.embedded import redis_url
 from app.i18n import lazy_gettext as _l
 from app.mail.accounts.credentials import new_key
+from app.mail.compose_base import bytecode_cache
 from app.security.throttle import storage_uri
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _embedded_defaults(app)
+    # Before anything asks for the environment: pages load their templates compiled.
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": bytecode_cache()}
     _web_security(app)
     _init_extensions(app)
     _register(app)
