@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -123,13 +124,12 @@ def build_calendar(
                          _attendee_text(recipient, method))
         if token:
             calendar = _swap(calendar, _organizer_text(forum, _TOKEN),
-                             _organizer_text(forum, token))
+                             _organizer_line(forum, token))
     except (TypeError, KeyError):  # unhashable input (an agenda list), or a line not found
         return _render(forum, meeting, recipient, method, description, now, whole_meeting,
                        token)
     if description:
-        calendar = calendar.replace(_DESCRIPTION_LINE, _content_line("description", description),
-                                    1)
+        calendar = calendar.replace(_DESCRIPTION_LINE, _description_line(description, token), 1)
     return calendar
 
 
@@ -164,6 +164,62 @@ def _swap(calendar: str, stand_in: str, own: str) -> str:
 def _organizer_text(forum: ForumInfo, token: str) -> str:
     """Return the folded ORGANIZER content line for TOKEN exactly as icalendar writes it."""
     return _content_line("organizer", organizer(forum, token))
+
+
+def _organizer_line(forum: ForumInfo, token: str) -> str:
+    """Return the folded ORGANIZER line at TOKEN's address, as icalendar writes it."""
+    stand_in = _stand_in_token(token)
+    if stand_in:
+        refolded = _refolded(_organizer_text(forum, stand_in), stand_in, token)
+        if refolded is not None:
+            return refolded
+    return _content_line("organizer", organizer(forum, token))
+
+
+def _description_line(description: str, token: str | None) -> str:
+    """Return the folded DESCRIPTION line of DESCRIPTION (which may hold TOKEN), as
+    icalendar writes it."""
+    stand_in = _stand_in_token(token)
+    if stand_in and description.count(token) == 1 and stand_in not in description:
+        shaped = _text_line("description", description.replace(token, stand_in))
+        refolded = _refolded(shaped, stand_in, token)
+        if refolded is not None:
+            return refolded
+    return _content_line("description", description)
+
+
+def _stand_in_token(token: str | None) -> str:
+    """Return the stand-in of TOKEN's shape, or "" for a token of another shape.
+
+    A meeting's ORGANIZER and DESCRIPTION differ from one recipient to the next only
+    in the token, and every token of a length has the same shape ([0-9a-z], one octet
+    a character, nothing to escape): icalendar folds the line once per meeting around
+    a stand-in of that length, and each recipient's line is cut where that one was.
+    """
+    return "z" * len(token) if token and _SHAPED.fullmatch(token) else ""
+
+
+_SHAPED = re.compile(r"[0-9a-z]+")
+
+
+@lru_cache(maxsize=64)  # a meeting's text is the same for all but the token
+def _text_line(name: str, text: str) -> str:
+    """Return the folded content line NAME:TEXT."""
+    return _content_line(name, text)
+
+
+def _refolded(folded: str, stand_in: str, token: str) -> str | None:
+    """Return the FOLDED line with TOKEN where it holds STAND_IN once, cut at the same
+    places (TOKEN has STAND_IN's shape); None when it does not hold STAND_IN once."""
+    chunks = folded.removesuffix("\r\n").split("\r\n ")
+    line = "".join(chunks)
+    if len(token) != len(stand_in) or line.count(stand_in) != 1:
+        return None
+    line, at, cut = line.replace(stand_in, token), 0, []
+    for chunk in chunks:
+        cut.append(line[at:at + len(chunk)])
+        at += len(chunk)
+    return "\r\n ".join(cut) + "\r\n"
 
 
 def _attendee_text(recipient: RecipientInfo, method: str) -> str:

@@ -225,3 +225,32 @@ def test_each_recipients_calendar_is_the_one_built_whole(forum_name, name, numbe
     token = make_token(number, SECRET)
     swapped = build_calendar(forum, MOVED, person, method, description, NOW, token=token)
     assert swapped == _render(forum, MOVED, person, method, description, NOW, True, token)
+
+
+_TEXTS = st.text(alphabet=st.sampled_from("abzæ \n\\,;:^é"), max_size=120)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=_TEXTS, after=_TEXTS, forum_name=_NAMES.filter(str.strip),
+       number=st.integers(min_value=0, max_value=36**12))
+def test_a_line_cut_around_a_stand_in_token_is_the_one_folded_whole(before, after, forum_name,
+                                                                    number) -> None:
+    # The answer link's token goes into a DESCRIPTION and ORGANIZER folded once per
+    # meeting around a stand-in; wherever the folds fall (in the token, after an
+    # escape, next to a three-octet letter), the line is what icalendar writes.
+    from app.mail.itip_out import _content_line, _description_line, _organizer_line, organizer
+
+    token = make_token(number, SECRET)
+    description = f"{before}Svar: https://forum.test/r/{token}{after}"
+    assert _description_line(description, token) == _content_line("description", description)
+    forum = replace(FORUM, name=forum_name)
+    assert _organizer_line(forum, token) == _content_line("organizer", organizer(forum, token))
+
+
+def test_a_description_holding_the_token_twice_or_not_at_all_is_folded_whole() -> None:
+    from app.mail.itip_out import _content_line, _description_line
+
+    token = make_token(7, SECRET)
+    for description in (f"{token} {token}", "Ingen link", f"{'z' * len(token)} {token}"):
+        assert _description_line(description, token) == _content_line("description",
+                                                                      description)
