@@ -6,8 +6,12 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
 from app.models import Invitation, InvitationRole, InvitationStatus, Meeting, Seat, utcnow
-from app.services import invitations, meetings, roster
+from app.services import meetings, roster
 
 
 class Cover(enum.Enum):
@@ -55,6 +59,16 @@ def _cover(member: Invitation | None, alternate: Invitation | None) -> Cover:
     return Cover.alternate_called
 
 
+# Who is invited, with their people: the seats come with the roster's holdings (the
+# same objects), so only the person is joined, a quarter of what invitations_of()
+# builds a row.
+_INVITED = (select(Invitation)
+            .where(Invitation.meeting_id == bindparam("meeting_id"),
+                   Invitation.status != InvitationStatus.replaced)
+            .options(joinedload(Invitation.person))
+            .order_by(Invitation.id))
+
+
 def seat_coverage(meeting: Meeting, today: date | None = None) -> list[SeatCover]:
     """Return every seat's standing for MEETING, in seat order.
 
@@ -64,8 +78,7 @@ def seat_coverage(meeting: Meeting, today: date | None = None) -> list[SeatCover
     forum = meeting.forum
     day = meetings.local_day(forum, meeting.start_dt)
     today = today or meetings.local_day(forum, utcnow())
-    invs = [i for i in invitations.invitations_of(meeting)
-            if i.status is not InvitationStatus.replaced]
+    invs = list(db.session.scalars(_INVITED, {"meeting_id": meeting.id}))
     members = {i.seat_id: i for i in invs if i.role is InvitationRole.member}
     alternates = {i.seat_id: i for i in invs if i.role is InvitationRole.alternate}
     on_day = roster.holdings(forum, day)
