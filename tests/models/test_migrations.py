@@ -55,6 +55,15 @@ def _outside_the_models(name, type_, _parent_names) -> bool:
     return not (type_ == "table" and is_search_table(name))
 
 
+def _insert_forum(conn) -> None:
+    """Insert forum 1 with plain SQL, as any revision's schema takes it."""
+    conn.execute(sa.text(
+        "INSERT INTO forums (id, name, slug, sender_address, agenda_address, timezone, "
+        "language, meeting_minutes, send_per_minute, created_dt) VALUES (1, 'F', 'f', "
+        "'s@f.test', 'd@f.test', 'Europe/Copenhagen', 'da', 120, 30, "
+        "'2026-10-01 00:00:00')"))
+
+
 def test_upgrade_from_empty_gives_exactly_the_models_schema(migrate_app):
     flask_migrate.upgrade()
     assert _tables() == set(Base.metadata.tables)
@@ -77,11 +86,7 @@ def test_the_search_index_is_created_and_filled(migrate_app):
     # A database migrated to just before the index, with a meeting, gets it filled.
     flask_migrate.upgrade(revision="0011")
     with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO forums (id, name, slug, sender_address, agenda_address, timezone, "
-            "language, meeting_minutes, send_per_minute, created_dt) VALUES (1, 'F', 'f', "
-            "'s@f.test', 'd@f.test', 'Europe/Copenhagen', 'da', 120, 30, "
-            "'2026-10-01 00:00:00')"))
+        _insert_forum(conn)
         conn.execute(sa.text(
             "INSERT INTO meetings (id, forum_id, title, kind, status, start_dt, end_dt, "
             "ical_uid, sequence, created_dt) VALUES (7, 1, 'Møde om ÆBLETRÆER', 'regular', "
@@ -122,11 +127,7 @@ def test_raw_mail_is_compressed_with_lz4_after_upgrade_and_create(migrate_app):
     Base.metadata.create_all(db.engine)  # as `make run` and the tests make a database
     assert _raw_compression() == lz4
     with db.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO forums (id, name, slug, sender_address, agenda_address, timezone, "
-            "language, meeting_minutes, send_per_minute, created_dt) VALUES (1, 'F', 'f', "
-            "'s@f.test', 'd@f.test', 'Europe/Copenhagen', 'da', 120, 30, "
-            "'2026-10-01 00:00:00')"))
+        _insert_forum(conn)
         conn.execute(sa.text(
             "INSERT INTO outbound_messages (forum_id, dedupe_key, recipient, kind, raw, "
             "state, attempts, created_dt) VALUES (1, 'k', 'p@f.test', 'invitation', :raw, "
