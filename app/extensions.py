@@ -40,3 +40,48 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
                    "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+# A transaction that only read ends with COMMIT instead of ROLLBACK on PostgreSQL: the
+# same for the database, but psycopg forgets its prepared statements at every ROLLBACK,
+# and a page's request (which reads and never commits) ended in one. Its statements were
+# parsed and planned anew every time: two thirds of PostgreSQL's work for a page.
+_WROTE = "forumpost_wrote"
+
+
+@event.listens_for(Engine, "begin")
+def _note_begin(conn) -> None:
+    """Start a transaction as one that has written nothing yet."""
+    conn.info[_WROTE] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Mark the transaction as written to unless the statement is a compiled query."""
+    if not _reads_only(context):
+        conn.info[_WROTE] = True
+
+
+def _reads_only(context) -> bool:
+    """Return whether CONTEXT runs a statement that cannot change data: a compiled SELECT.
+
+    Text, driver SQL, DDL, INSERT, UPDATE and DELETE count as writes, whatever they say.
+    """
+    return (context is not None and context.compiled is not None and not context.is_text
+            and not (context.isinsert or context.isupdate or context.isdelete or context.isddl))
+
+
+@event.listens_for(Engine, "rollback")
+def _commit_reads(conn) -> None:
+    """End a PostgreSQL transaction that only read with COMMIT (its ROLLBACK then does
+    nothing), so psycopg keeps the connection's prepared statements."""
+    if conn.info.get(_WROTE, True):
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("psycopg") and \
+            dbapi_connection.info.transaction_status == _IDLE_IN_TRANSACTION:
+        dbapi_connection.commit()
+
+
+#: psycopg's pq.TransactionStatus.INTRANS: a transaction open and not failed.
+_IDLE_IN_TRANSACTION = 2
