@@ -148,6 +148,9 @@ _MARK_FAILED = (update(_TABLE).where(_TABLE.c.id == bindparam("b_message_id"))
                         error=bindparam("b_error")))
 
 
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
 def requeue(row: OutboundMessage) -> None:
     """Queue a failed message again, for the secretary's 'resend'."""
     row.state, row.error = OutboundState.queued, None
@@ -202,10 +205,9 @@ class LedgerView:
 
     def insert(self) -> list[int]:
         """Insert the staged rows in one statement; return their ids."""
-        # On SQLite the ORM inserts objects one statement each (it cannot match
-        # RETURNING rows to objects there); a meeting's mail is one statement.
+        # One statement for a meeting's mail, through Core: the ids are all the callers
+        # need, and the ORM's bulk path (objects, identity map) cost as much as the SQL.
         staged, self._staged = self._staged, []
         if not staged:
             return []
-        return list(db.session.scalars(insert(OutboundMessage).returning(OutboundMessage.id),
-                                       staged))
+        return list(db.session.scalars(_INSERT, staged))
