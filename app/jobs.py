@@ -192,7 +192,7 @@ def send_invitations(meeting_id: int) -> int:
     # its commit, and another worker's marks would wait for the whole composition. A
     # crash before the next commit leaves invitations without mail, which a retry or
     # the secretary sending again queues, since invite() skips who is invited.
-    db.session.commit()
+    _commit_keeping_loaded()
     enqueue_all([sent.followup])  # the CANCELs of those withdrawn
     ids = invitations.queue_invitations(meeting)
     # Read before the commit expires them: the later steps need no reads of their own.
@@ -201,6 +201,20 @@ def send_invitations(meeting_id: int) -> int:
     db.session.commit()
     schedule_reminders(meeting_id, sequence, start, days=days)
     return send_queued(forum_id) if ids else 0
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit, keeping what the session has loaded instead of reading it all again.
+
+    Composing follows at once and needs the meeting, its forum and its invitations as
+    they were just read and written; expired, each would be one more query.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _reminder_days(forum: Forum | None) -> tuple[int, int]:
