@@ -133,9 +133,12 @@ def show(slug: str, meeting_id: int):
     local_start, local_end = meeting.start_dt.astimezone(zone), meeting.end_dt.astimezone(zone)
     form = MeetingForm(day=local_start.date(), start=local_start.time(), end=local_end.time(),
                        location=meeting.location, kind=meeting.kind.value)
+    answer = AnswerForm()
     return render_template(
         "meetings/show.html", forum=forum, meeting=meeting, form=form, agenda=_agenda(meeting),
-        invitations=invitations.invitations_of(meeting), answer=AnswerForm(),
+        invitations=invitations.invitations_of(meeting), answer=answer,
+        # Translated once, not once a person: every row has the same three.
+        answer_choices=[(c.value, str(c.label)) for c in answer.answer.choices],
         cancel=CancelForm(), progress=progress(meeting), now=utcnow(),
     )
 
