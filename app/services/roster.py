@@ -171,26 +171,27 @@ def vacancies(forum: Forum, day: date) -> list[Seat]:
 def terms_ending(forum: Forum, day: date, within_days: int) -> list[Mandate]:
     """Return mandates whose term ends between DAY and DAY + WITHIN_DAYS."""
     horizon = day + timedelta(days=within_days)
-    stmt = (
-        select(Mandate)
-        .join(Seat)
-        .where(
-            Seat.forum_id == forum.id,
-            _active_on(day),
-            Mandate.term_ends_on.is_not(None),
-            Mandate.term_ends_on <= horizon,
-            Mandate.ended_on.is_(None),
-        )
-        .options(joinedload(Mandate.person), joinedload(Mandate.seat))
-        .order_by(Mandate.term_ends_on)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_TERMS_ENDING, {"forum_id": forum.id, "day": day,
+                                                   "horizon": horizon}))
 
 
 # Built once (after the conditions above): inviting a meeting, drawing the overview
 # and checking the rules all ask who holds the seats on a day, and building these
 # statements costs more than running them.
 # Many-to-one relations joined: one round trip a query (every page and job reads these).
+_TERMS_ENDING = (
+    select(Mandate)
+    .join(Seat)
+    .where(
+        Seat.forum_id == bindparam("forum_id"),
+        _active_on(bindparam("day")),
+        Mandate.term_ends_on.is_not(None),
+        Mandate.term_ends_on <= bindparam("horizon"),
+        Mandate.ended_on.is_(None),
+    )
+    .options(joinedload(Mandate.person), joinedload(Mandate.seat))
+    .order_by(Mandate.term_ends_on)
+)
 _SEATS_ON = (
     select(Seat)
     .where(Seat.forum_id == bindparam("forum_id"), _seat_exists_on(bindparam("day")))

@@ -49,27 +49,28 @@ _CLOSED = (MeetingStatus.cancelled, MeetingStatus.held, MeetingStatus.minutes_se
 
 def next_meeting(forum: Forum) -> Meeting | None:
     """Return the forum's next meeting that has not begun (and is not cancelled)."""
-    stmt = (
-        select(Meeting)
-        .where(Meeting.forum_id == forum.id, Meeting.start_dt > utcnow(),
-               Meeting.status.not_in(_CLOSED))
-        .order_by(Meeting.start_dt)
-    )
-    return db.session.scalars(stmt).first()
+    return db.session.scalars(_NEXT, {"forum_id": forum.id, "now": utcnow()}).first()
 
 
 def coming_meetings(forum: Forum) -> list[Meeting]:
     """Return the meetings an agenda item may go to: those not begun, soonest first (the
     default), then any under way (an item taken up on the day)."""
     now = utcnow()
-    stmt = (
-        select(Meeting)
-        .where(Meeting.forum_id == forum.id, Meeting.end_dt >= now,
-               Meeting.status.not_in(_CLOSED))
-        .order_by(Meeting.start_dt)
-    )
-    found = list(db.session.scalars(stmt))
+    found = list(db.session.scalars(_NOT_ENDED, {"forum_id": forum.id, "now": now}))
     return [m for m in found if m.start_dt > now] + [m for m in found if m.start_dt <= now]
+
+
+# Built once: the overview and the agenda pages ask on every request, and building a
+# statement costs about as much as running it.
+_NOT_ENDED = (select(Meeting)
+              .where(Meeting.forum_id == bindparam("forum_id"),
+                     Meeting.end_dt >= bindparam("now"), Meeting.status.not_in(_CLOSED))
+              .order_by(Meeting.start_dt))
+_NEXT = (select(Meeting)
+         .where(Meeting.forum_id == bindparam("forum_id"), Meeting.start_dt > bindparam("now"),
+                Meeting.status.not_in(_CLOSED))
+         .order_by(Meeting.start_dt)
+         .limit(1))  # not every coming meeting made into an object to keep the first
 
 
 def options(pairs) -> list[SelectChoice]:
