@@ -6,59 +6,13 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
-from email.message import EmailMessage, Message
+from email.headerregistry import UnstructuredHeader
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
-from functools import lru_cache
 
+from .readpolicy import READ_POLICY
 from .textcodec import unescape_surrogates
-
-_ABSENT = object()
-
-
-class ReadOnlyMessage(EmailMessage):
-    """An EmailMessage that parses each header once.
-
-    policy.default turns a header into an object on every access, and the rules
-    ask for the same few headers dozens of times; the pipeline never changes a
-    message, so each answer can be kept.
-    """
-
-    def get(self, name, failobj=None):
-        """Return header NAME, parsed on the first call only."""
-        cache = self.__dict__.setdefault("_parsed", {})
-        key = name.lower()
-        if key not in cache:
-            cache[key] = super().get(name, _ABSENT)
-        value = cache[key]
-        return failobj if value is _ABSENT else value
-
-    def get_all(self, name, failobj=None):
-        """Return every header NAME, parsed on the first call only."""
-        cache = self.__dict__.setdefault("_parsed_all", {})
-        key = name.lower()
-        if key not in cache:
-            cache[key] = super().get_all(name, _ABSENT)
-        value = cache[key]
-        return failobj if value is _ABSENT else value
-
-
-class _HeaderClasses(HeaderRegistry):
-    """policy.default's header registry, making each header class once.
-
-    The stdlib's registry builds a new class for every header it parses; a
-    message has a dozen headers the rules read, a batch thousands of messages.
-    """
-
-    @lru_cache(maxsize=256)  # noqa: B019 - one registry for the life of the process
-    def __getitem__(self, name):
-        """Return the class for headers called NAME, made on the first call only."""
-        return super().__getitem__(name)
-
-
-READ_POLICY = policy.default.clone(message_factory=ReadOnlyMessage,
-                                   header_factory=_HeaderClasses())
 
 ADDRESS_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 MSGID_RE = re.compile(r"<([^<>\s]+)>")

@@ -193,8 +193,8 @@ def test_decide_never_raises_on_odd_input():
 
 FORBIDDEN = {"flask", "sqlalchemy", "imapclient", "redis", "socket", "smtplib", "flask_sqlalchemy"}
 PIPELINE = ["agenda", "autoreply", "body", "bounce", "context", "decision", "forward",
-            "htmltext", "itip", "matching", "parse", "phrases", "pipeline", "quotes", "rules",
-            "textcodec", "wording"]
+            "htmltext", "itip", "matching", "parse", "phrases", "pipeline", "quotes",
+            "readpolicy", "rules", "textcodec", "wording"]
 
 
 @pytest.mark.parametrize("module", PIPELINE)

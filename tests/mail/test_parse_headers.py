@@ -111,3 +111,28 @@ def test_message_id_reads_as_through_the_full_parse(path: Path) -> None:
     slow = parse(raw)
     slow.cache["raw_headers"] = {}
     assert parse(raw).message_id == slow.message_id
+
+
+def test_a_header_line_seen_before_is_shared_and_reads_as_policy_default_does():
+    """Mail after mail carries the same From and part Content-Type lines: each is parsed
+    once, and what a rule reads is what policy.default gives for the line."""
+    from email import message_from_bytes, policy
+
+    raw = (b"From: =?utf-8?q?S=C3=B8ren?= <soren@example.test>\r\nSubject: Ja\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nJa tak\r\n")
+    first, second = parse(raw), parse(raw.replace(b"Ja tak", b"Nej tak"))
+    assert first.msg["From"] is second.msg["From"]
+    expected = message_from_bytes(raw, policy=policy.default)
+    for name in ("From", "Content-Type"):
+        assert str(first.msg[name]) == str(expected[name])
+    assert first.msg["From"].addresses[0].display_name == "Søren"
+    assert second.msg.get_content_charset() == "utf-8"
+
+
+def test_a_long_header_line_is_parsed_each_time_not_remembered():
+    """A hostile mail's huge header lines are parsed for that mail only."""
+    long_subject = b"Subject: " + b"x " * 800 + b"\r\n"
+    raw = b"From: a@example.test\r\n" + long_subject + b"\r\nHej\r\n"
+    first, second = parse(raw), parse(raw)
+    assert first.msg["Subject"] == second.msg["Subject"]
+    assert first.msg["Subject"] is not second.msg["Subject"]
