@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_rq import RQ
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -79,9 +80,5 @@ def _commit_reads(conn) -> None:
         return
     dbapi_connection = conn.connection.dbapi_connection
     if type(dbapi_connection).__module__.startswith("psycopg") and \
-            dbapi_connection.info.transaction_status == _IDLE_IN_TRANSACTION:
-        dbapi_connection.commit()
-
-
-#: psycopg's pq.TransactionStatus.INTRANS: a transaction open and not failed.
-_IDLE_IN_TRANSACTION = 2
+            dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        dbapi_connection.commit()  # INTRANS: open and not failed

@@ -31,8 +31,8 @@ class AppWorker(SimpleWorker):
         """Stop listening for commands at once, not up to a second later."""
         # RQ unsubscribes, then stops its listener and waits a second for it. When the
         # listener reads the UNSUBSCRIBE's reply before it is told to stop, it goes back
-        # to a read of a minute and the worker's exit waits the whole second (seen once
-        # in five stops of a burst worker under load). Told first, the reply ends it.
+        # to a read of a minute and the worker's exit waits the whole second (7 of 60
+        # stops of a burst worker under load). Told first, the reply ends it.
         if self.pubsub_thread:
             self.pubsub_thread.stop()
         super().unsubscribe()

@@ -20,19 +20,18 @@ class ReadOnlyMessage(EmailMessage):
 
     def get(self, name, failobj=None):
         """Return header NAME, parsed on the first call only."""
-        cache = self.__dict__.setdefault("_parsed", {})
-        key = name.lower()
-        if key not in cache:
-            cache[key] = super().get(name, _ABSENT)
-        value = cache[key]
-        return failobj if value is _ABSENT else value
+        return self._kept("_parsed", super().get, name, failobj)
 
     def get_all(self, name, failobj=None):
         """Return every header NAME, parsed on the first call only."""
-        cache = self.__dict__.setdefault("_parsed_all", {})
+        return self._kept("_parsed_all", super().get_all, name, failobj)
+
+    def _kept(self, store: str, fetch, name, failobj):
+        """Return what FETCH gives for NAME, asked once and kept in STORE."""
+        cache = self.__dict__.setdefault(store, {})
         key = name.lower()
         if key not in cache:
-            cache[key] = super().get_all(name, _ABSENT)
+            cache[key] = fetch(name, _ABSENT)
         value = cache[key]
         return failobj if value is _ABSENT else value
 
