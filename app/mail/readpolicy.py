@@ -15,7 +15,7 @@ class ReadOnlyMessage(EmailMessage):
 
     policy.default turns a header into an object on every access, and the rules
     ask for the same few headers dozens of times; the pipeline never changes a
-    message, so each answer can be kept.
+    message, so each answer can be kept (and is forgotten if a header changes).
     """
 
     def get(self, name, failobj=None):
@@ -26,6 +26,21 @@ class ReadOnlyMessage(EmailMessage):
         """Return every header NAME, parsed on the first call only."""
         return self._kept("_parsed_all", super().get_all, name, failobj)
 
+    def __contains__(self, name):
+        """Tell whether header NAME is present, looked up once."""
+        return self._kept("_present", lambda key, _: super(ReadOnlyMessage, self)
+                          .__contains__(key), name, False)
+
+    def _get_params_preserve(self, failobj, header):
+        """Return HEADER's parameters as the stdlib reads them, split on the first call only.
+
+        get_param reads a part's charset, filename, boundary and report type this way,
+        a dozen times a message, and the stdlib splits the header again each time.
+        """
+        params = self._kept("_params", lambda key, _: super(ReadOnlyMessage, self)
+                            ._get_params_preserve(_ABSENT, key), header, failobj)
+        return list(params) if isinstance(params, list) else params
+
     def _kept(self, store: str, fetch, name, failobj):
         """Return what FETCH gives for NAME, asked once and kept in STORE."""
         cache = self.__dict__.setdefault(store, {})
@@ -34,6 +49,40 @@ class ReadOnlyMessage(EmailMessage):
             cache[key] = fetch(name, _ABSENT)
         value = cache[key]
         return failobj if value is _ABSENT else value
+
+    def _forget(self) -> None:
+        """Drop what was kept: the headers changed (while parsing, or by a caller)."""
+        for store in _STORES:
+            self.__dict__.pop(store, None)
+
+    def set_raw(self, name, value):
+        """Append header NAME as the parser does, forgetting what was kept."""
+        self._forget()
+        super().set_raw(name, value)
+
+    def __setitem__(self, name, val):
+        """Add header NAME, forgetting what was kept."""
+        self._forget()
+        super().__setitem__(name, val)
+
+    def __delitem__(self, name):
+        """Delete every header NAME, forgetting what was kept."""
+        self._forget()
+        super().__delitem__(name)
+
+    def replace_header(self, _name, _value):
+        """Replace the first header _NAME, forgetting what was kept."""
+        self._forget()
+        super().replace_header(_name, _value)
+
+    def add_header(self, _name, _value, **_params):
+        """Add header _NAME with parameters, forgetting what was kept."""
+        self._forget()
+        super().add_header(_name, _value, **_params)
+
+
+#: Where a ReadOnlyMessage keeps what it read of its headers.
+_STORES = ("_parsed", "_parsed_all", "_present", "_params")
 
 
 class _HeaderClasses(HeaderRegistry):

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import Integer, column, event, inspect, select, text
+from sqlalchemy import Integer, column, event, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from app.models import AgendaItem, AgendaStatus, Meeting, Minutes, MinutesSection
 
@@ -121,18 +122,19 @@ _WATCHED = {
 }
 
 
+# get_history, not inspect(obj).attrs: attrs makes a state for every attribute of the
+# object, and a worker's chunk flushes a few hundred agenda items and messages at once.
+
 def _changed(obj, names: tuple[str, ...]) -> bool:
     """Tell whether any of the attributes NAMES of the dirty OBJ changed in this flush."""
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
+    return any(get_history(obj, name).has_changes() for name in names)
 
 
 def _ids(obj, name: str) -> set:
     """Return the old and new ids OBJ's foreign key NAME_id and relationship NAME point to."""
-    attrs = inspect(obj).attrs
-    keys = attrs[f"{name}_id"].history
+    keys = get_history(obj, f"{name}_id")
     # A relationship set before the flush fills the key only during it: read both.
-    related = attrs[name].history
+    related = get_history(obj, name)
     return ({*keys.added, *keys.unchanged, *keys.deleted}
             | {o.id for o in (*related.added, *related.unchanged, *related.deleted)
                if o is not None})

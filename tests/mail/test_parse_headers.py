@@ -136,3 +136,50 @@ def test_a_long_header_line_is_parsed_each_time_not_remembered():
     first, second = parse(raw), parse(raw)
     assert first.msg["Subject"] == second.msg["Subject"]
     assert first.msg["Subject"] is not second.msg["Subject"]
+
+
+def _walk_params(msg) -> list:
+    """Return what get_param, get_params and `in` say of every part, in order."""
+    found = []
+    for part in msg.walk():
+        for header in ("content-type", "content-disposition"):
+            found.append((header in part, part.get_params(header=header),
+                          part.get_params(header=header, unquote=False),
+                          [part.get_param(p, header=header) for p in
+                           ("charset", "boundary", "name", "filename", "report-type", "x")]))
+        found.append((part.get_content_charset(), part.get_filename(), part.get_boundary()))
+    return found
+
+
+@pytest.mark.parametrize("path", _messages(), ids=lambda p: p.name)
+def test_parameters_and_presence_read_as_policy_default_reads_them(path: Path) -> None:
+    """A message's parameters are split once and kept: what a rule reads is the stdlib's."""
+    from email import message_from_bytes, policy
+
+    raw = path.read_bytes()
+    try:
+        expected = _walk_params(message_from_bytes(raw, policy=policy.default))
+    except Exception:  # noqa: BLE001 - policy.default cannot read it: nothing to compare
+        pytest.skip("policy.default refuses this message")
+    mail = parse(raw)
+    assert _walk_params(mail.msg) == expected
+    assert _walk_params(mail.msg) == expected  # and again, from what was kept
+
+
+def test_a_changed_header_is_read_anew():
+    """What a message kept of its headers is forgotten when a header changes."""
+    raw = (b"From: a@example.test\r\nSubject: x\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nHej\r\n")
+    msg = parse(raw).msg
+    assert (msg.get_content_charset(), "X-Test" in msg, msg["Subject"]) == ("utf-8", False, "x")
+    msg.set_param("charset", "iso-8859-1")
+    msg["X-Test"] = "1"
+    msg.replace_header("Subject", "y")
+    assert (msg.get_content_charset(), "X-Test" in msg, msg["Subject"]) == (
+        "iso-8859-1", True, "y")
+    del msg["X-Test"]
+    msg.add_header("Content-Disposition", "attachment", filename="a.pdf")
+    assert ("X-Test" in msg, msg.get_filename()) == (False, "a.pdf")
+    params = msg.get_params(unquote=False)
+    params.append(("mutated", "1"))
+    assert msg.get_param("mutated") is None
