@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .wording import blank
+
 _DAY = (r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|monday|tuesday|wednesday|"
         r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)")
 _DATE = rf"(?:(?:den |d\. |on |the )?(?:{_DAY}|\d{{1,2}}(?:\.|st|nd|rd|th)?\b|i morgen|tomorrow|" \
@@ -82,9 +84,10 @@ def read_absence(text: str) -> Absence | None:
     found: dict[str, list[str]] = {}
     for name, patterns in _GROUPS:
         for pattern in patterns:
-            for match in pattern.finditer(rest):
-                found.setdefault(name, []).append(match.group(0).strip())
-            rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
+            matches = list(pattern.finditer(rest))
+            if matches:  # most patterns match nothing: no need to blank
+                found.setdefault(name, []).extend(m.group(0).strip() for m in matches)
+                rest = blank(rest, matches, " ")
     if len(found) < 2:
         return None
     phrases = [p for name, _ in _GROUPS for p in found.get(name, [])]

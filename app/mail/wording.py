@@ -98,8 +98,21 @@ def scan(text: str) -> tuple[str, list[Hit]]:
                                 norm.count("|", 0, match.start()), match.start(), match.end()))
             elif not answer:  # "ikke noget problem": its negation negates no answer
                 quiet = quiet[:match.start()] + "#" * len(match.group(0)) + quiet[match.end():]
-        norm = pattern.sub(lambda m: "#" * len(m.group(0)), norm)
+        norm = blank(norm, matches, "#")
     return quiet, hits
+
+
+def blank(text: str, matches: list[re.Match[str]], fill: str) -> str:
+    """Return TEXT with each of MATCHES (found in it, in order) overwritten with FILL.
+
+    What pattern.sub(lambda m: fill * len(m.group(0)), text) gives, without a second
+    scan of the text by a pattern whose matches are already known.
+    """
+    pieces, end = [], 0
+    for match in matches:
+        pieces += [text[end:match.start()], fill * (match.end() - match.start())]
+        end = match.end()
+    return "".join(pieces) + text[end:]
 
 
 def resolve(hits: list[Hit], source: str = "body") -> Verdict:
