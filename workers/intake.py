@@ -51,17 +51,24 @@ def _inbound():
     return inbound
 
 
-def _store_one(item: Item, mailbox: str | None, uidvalidity: int | None, seen,
-               forum_id: int | None = None) -> InboundMessage:
-    """Add ITEM's row (or find its duplicate) and return the row."""
-    inbound = _inbound()
-    if item.is_oversized:
-        return inbound.receive_oversized(item.size, mailbox=mailbox, uid=item.uid,
-                                         uidvalidity=uidvalidity, headers=item.headers,
-                                         limit=item.limit, forum_id=forum_id)
-    row, _created = inbound.receive(item.raw, mailbox=mailbox, uid=item.uid,
-                                    uidvalidity=uidvalidity, seen=seen, forum_id=forum_id)
-    return row
+def _store_all(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None,
+               forum_id: int | None) -> list[int | None]:
+    """Add the rows of ITEMS (or find their duplicates); return their ids, in order."""
+    from app.services import inbound_store
+
+    whole = [n for n, item in enumerate(items) if not item.is_oversized]
+    stored = inbound_store.receive_all([items[n].raw for n in whole],
+                                       [items[n].uid for n in whole], mailbox=mailbox,
+                                       uidvalidity=uidvalidity, forum_id=forum_id)
+    ids: list[int | None] = [None] * len(items)
+    for n, (row_id, _created) in zip(whole, stored, strict=True):
+        ids[n] = row_id
+    for n, item in enumerate(items):
+        if item.is_oversized:
+            ids[n] = _inbound().receive_oversized(
+                item.size, mailbox=mailbox, uid=item.uid, uidvalidity=uidvalidity,
+                headers=item.headers, limit=item.limit, forum_id=forum_id).id
+    return ids
 
 
 def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None,
@@ -71,10 +78,7 @@ def store(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None,
     FORUM_ID: the forum whose own mailbox this is, for mail that names no forum.
     """
     try:
-        seen = _inbound().Seen([item.raw for item in items if not item.is_oversized])
-        rows = [_store_one(item, mailbox, uidvalidity, seen, forum_id) for item in items]
-        db.session.flush()  # one flush for the chunk gives every row its id
-        ids: list[int | None] = [row.id for row in rows]
+        ids = _store_all(items, mailbox, uidvalidity, forum_id)
         db.session.commit()
         return ids
     except TRANSIENT:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import flag_modified
@@ -33,7 +31,16 @@ from app.models import (
     Person,
     utcnow,
 )
-from app.services import agenda, audit, followups, htmlbody, invitations, mailcontext, textbody
+from app.services import (
+    agenda,
+    audit,
+    followups,
+    htmlbody,
+    inbound_store,
+    invitations,
+    mailcontext,
+    textbody,
+)
 from app.services.errors import ServiceError
 from app.services.mailcontext import context_for
 
@@ -43,100 +50,17 @@ log = logging.getLogger(__name__)
 NOT_ROUTED = "not addressed to any forum"
 
 
-class Seen:
-    """The stored messages a chunk of fetched ones may repeat, read in two queries.
-
-    A worker stores a few hundred messages at a time; asking the database about
-    each one's bytes and Message-ID costs more than storing it.
-    """
-
-    def __init__(self, raws: list[bytes]) -> None:
-        self.headers = {raw: _headers(raw) for raw in raws}  # receive() reads them again
-        digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
-        self.by_digest: dict[str, InboundMessage] = {
-            row.sha256: row for row in db.session.scalars(
-                select(InboundMessage).where(InboundMessage.sha256.in_(digests)))}
-        ids = {_message_id(headers) for headers in self.headers.values()} - {None}
-        self.by_message_id: dict[str, InboundMessage] = {}
-        stmt = (select(InboundMessage).where(InboundMessage.message_id.in_(list(ids)))
-                .order_by(InboundMessage.id.desc()))
-        for row in db.session.scalars(stmt) if ids else ():
-            self.by_message_id[row.message_id] = row  # the earliest wins
-
-    def note(self, row: InboundMessage) -> None:
-        """Remember a row stored in this chunk."""
-        self.by_digest.setdefault(row.sha256, row)
-        if row.message_id:
-            self.by_message_id.setdefault(row.message_id, row)
-
-
 def receive(raw: bytes, *, mailbox: str | None = None, uid: int | None = None,
-            uidvalidity: int | None = None, seen: Seen | None = None,
-            forum_id: int | None = None) -> tuple[InboundMessage, bool]:
+            uidvalidity: int | None = None, forum_id: int | None = None
+            ) -> tuple[InboundMessage, bool]:
     """Store RAW unless the same bytes were stored before; return (row, created).
 
     FORUM_ID is the forum whose own mailbox RAW came from: its forum when the
-    headers name none.
-
-    With SEEN (a chunk's duplicates, read beforehand) the row is added, not
-    flushed: the caller flushes the chunk once.
+    headers name none. A worker stores its chunks with inbound_store.receive_all.
     """
-    digest = hashlib.sha256(raw).hexdigest()
-    existing = (seen.by_digest.get(digest) if seen is not None else
-                db.session.scalars(select(InboundMessage).filter_by(sha256=digest)).first())
-    if existing is not None:
-        return existing, False
-    headers = seen.headers.get(raw) if seen is not None else None
-    headers = headers if headers is not None else _headers(raw)
-    message_id = _message_id(headers)
-    row = InboundMessage(
-        sha256=digest, raw=raw, size=len(raw), mailbox=mailbox, imap_uid=uid,
-        imap_uidvalidity=uidvalidity, message_id=message_id, forum_id=forum_id,
-        sender=_short(headers.get("From"), 254), subject=_short(headers.get("Subject"), 2000),
-        state=InboundState.received,
-    )
-    if seen is None:
-        twin = _same_message_id(message_id)
-    else:
-        twin = seen.by_message_id.get(message_id) if message_id else None
-    if twin is not None:
-        # The same message by another route (e.g. To and Cc both ours): keep, don't apply.
-        if twin.id is None:
-            db.session.flush()  # the twin came in this very chunk: give it its id
-        row.state, row.reason = InboundState.ignored, f"duplicate of message #{twin.id}"
-    db.session.add(row)
-    if seen is None:
-        db.session.flush()
-    else:
-        seen.note(row)
-    return row, True
-
-
-def _message_id(headers: dict[str, str]) -> str | None:
-    """Return the Message-ID among HEADERS, without angle brackets, or None."""
-    return (headers.get("Message-ID") or "").strip().strip("<>")[:998] or None
-
-
-def _headers(raw: bytes) -> dict[str, str]:
-    """Return a few headers of RAW as plain strings, whatever their state."""
-    try:
-        parsed = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
-        return {k: str(parsed.get(k, "")) for k in ("Message-ID", "From", "Subject")}
-    except Exception:  # noqa: BLE001 - unreadable headers: the pipeline will say why
-        return {}
-
-
-def _short(value: str | None, limit: int) -> str | None:
-    """Return VALUE cut to LIMIT characters, or None."""
-    return value[:limit] if value else None
-
-
-def _same_message_id(message_id: str | None) -> InboundMessage | None:
-    """Return an earlier message with MESSAGE_ID, if any."""
-    if not message_id:
-        return None
-    stmt = select(InboundMessage).filter_by(message_id=message_id).order_by(InboundMessage.id)
-    return db.session.scalars(stmt).first()
+    [(row_id, created)] = inbound_store.receive_all(
+        [raw], [uid], mailbox=mailbox, uidvalidity=uidvalidity, forum_id=forum_id)
+    return db.session.get(InboundMessage, row_id), created
 
 
 def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = b"",
@@ -151,13 +75,13 @@ def receive_oversized(size: int, *, mailbox, uid, uidvalidity, headers: bytes = 
     existing = db.session.scalars(select(InboundMessage).filter_by(sha256=digest)).first()
     if existing is not None:
         return existing
-    parsed = _headers(headers)
+    parsed = inbound_store.read_headers(headers)
     why = (reason("too_large_limit", size=size, limit=limit) if limit
            else reason("too_large", size=size))
     row = InboundMessage(
         sha256=digest, raw=headers or None, size=size, mailbox=mailbox, imap_uid=uid,
-        imap_uidvalidity=uidvalidity, sender=_short(parsed.get("From"), 254),
-        subject=_short(parsed.get("Subject"), 2000), state=InboundState.quarantined,
+        imap_uidvalidity=uidvalidity, sender=inbound_store.short(parsed.get("From"), 254),
+        subject=inbound_store.short(parsed.get("Subject"), 2000), state=InboundState.quarantined,
         reason=str(why), decision={"reasons": [why.to_dict()]}, decided_dt=utcnow(),
         forum_id=forum_of_headers(headers, forum_id),
     )

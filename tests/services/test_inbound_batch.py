@@ -114,3 +114,32 @@ def _count(statements):
         statements.append(" ".join(statement.split()[:4]))
     _count.last = listener
     return listener
+
+
+@pytest.mark.parametrize("size", [30, 90])
+def test_a_chunk_is_stored_in_the_same_few_statements_whatever_its_size(app, forum, size):
+    raws = [sample(n, token=f"c{size}") for n in range(size)]
+    twin = raws[0].replace(b"\r\n\r\n", b"\r\nX-Route: cc\r\n\r\n", 1)  # same Message-ID
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", _count(statements))
+    try:
+        ids = intake.store([intake.Item(raw=raw, size=len(raw)) for raw in [*raws, twin]],
+                           "INBOX", 1)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _count.last)
+    # Which are stored, their Message-IDs, the rows, their ids; the twin after its first.
+    assert len(statements) <= 7, statements
+    assert len(set(ids)) == size + 1
+
+
+def test_receiving_a_chunk_says_which_rows_it_stored_now(app, forum):
+    from app.services import inbound_store
+
+    first, second = sample(1, token="now"), sample(2, token="now")
+    before = inbound_store.receive_all([first])
+    stored = inbound_store.receive_all([second, first, second], [7, 8, 9], mailbox="INBOX")
+    db.session.commit()
+    assert before[0][1] is True
+    assert stored == [(stored[0][0], True), (before[0][0], False), (stored[0][0], False)]
+    row = db.session.get(InboundMessage, stored[0][0])
+    assert (row.imap_uid, row.mailbox, row.state) == (7, "INBOX", InboundState.received)
