@@ -20,6 +20,7 @@ from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import Forum, InboundMessage, InboundState, utcnow
+from app.services import inbound_store
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ def _inbound():
 def _store_all(items: Sequence[Item], mailbox: str | None, uidvalidity: int | None,
                forum_id: int | None) -> list[int | None]:
     """Add the rows of ITEMS (or find their duplicates); return their ids, in order."""
-    from app.services import inbound_store
-
     whole = [n for n, item in enumerate(items) if not item.is_oversized]
     stored = inbound_store.receive_all([items[n].raw for n in whole],
                                        [items[n].uid for n in whole], mailbox=mailbox,
