@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from rq import Retry
 
-from app import jobs_followups, sendlock
+from app import delivery, jobs_followups, sendlock
 from app.embedded import ensure_redis
 from app.extensions import db, rq
 from app.mail.messages import Attachment
-from app.mail.tokens import bounce_address
-from app.mailer import LoginError, SendError, server_of, transport
+from app.mailer import LoginError, server_of, transport
 from app.models import (
     Followup,
     Forum,
@@ -139,8 +138,7 @@ def _deliver(forum_id: int) -> int:
             return 0
         try:
             with outbound.ledger_connection() as ledger, transport(server) as mailer:
-                return sum(_send_one(sender, message, ledger, mailer, lock, secret)
-                           for message in batch)
+                return delivery.Batch(sender, ledger, mailer, lock, secret).send(batch)
         except LoginError as exc:
             if server is not None:  # the page says what went wrong with the mailbox
                 account_state.failed(server.login.account_id, exc)
@@ -155,28 +153,6 @@ def _send_later(forum_id: int) -> None:
     """
     if rq.queue.connection.set(f"forumpost:send-later:{forum_id}", 1, nx=True, ex=60):
         rq.queue.enqueue_in(timedelta(seconds=61), send_queued, forum_id, retry=_retry())
-
-
-def _send_one(sender: str, message: outbound.Pending, ledger, mailer, lock,
-              secret: bytes | None = None) -> int:
-    """Send MESSAGE and record the outcome on LEDGER at once; return 1 when it left.
-
-    With SECRET the envelope sender is the message's own signed return path (VERP),
-    so a bounce proves which of our messages failed.
-    """
-    lock.keep()
-    envelope = bounce_address(sender, message.id, secret) if secret else sender
-    try:
-        mailer.send(message.raw, envelope, message.recipient)
-    except SendError as exc:
-        outbound.mark_failed(ledger, message.id, str(exc), exc.permanent)
-        log.warning("Not sent %s to %s: %s", message.kind, message.recipient, exc)
-        if not exc.permanent:
-            raise  # RQ retries the job; sent rows are skipped next time
-        return 0
-    # Committed before the next message: a crash re-sends at most this one.
-    outbound.mark_sent(ledger, message.id)
-    return 1
 
 
 def send_invitations(meeting_id: int) -> int:

@@ -98,17 +98,52 @@ class SMTPTransport:
 
     def send(self, raw: bytes, sender: str, recipient: str) -> None:
         """Send RAW to RECIPIENT, raising SendError when it is not accepted."""
+        self.begin(sender, recipient, len(raw))
+        self.finish(raw)
+
+    # smtplib's sendmail() in its two halves, so that a batch can open the next message
+    # while the last one's mark commits (app.delivery): its steps, replies and resets.
+    def begin(self, sender: str, recipient: str, size: int) -> None:
+        """Open a message of SIZE bytes to RECIPIENT (MAIL FROM, RCPT TO); finish() sends
+        it. Raise SendError when the server refuses either."""
+        host = self.host
         try:
-            self.host.sendmail(sender, [recipient], raw)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = exc.recipients.get(recipient, (450, b"refused"))
-            raise SendError(_describe(code, text), permanent=code >= 500) from exc
-        except smtplib.SMTPResponseException as exc:
-            raise SendError(_describe(exc.smtp_code, exc.smtp_error),
-                            permanent=exc.smtp_code >= 500) from exc
+            host.ehlo_or_helo_if_needed()
+            options = [f"size={size}"] if host.does_esmtp and host.has_extn("size") else []
+            code, text = host.mail(sender, options)
+            if code == 250:
+                code, text = host.rcpt(recipient)
         except (smtplib.SMTPException, OSError) as exc:
-            self.host = None  # the connection is gone; the batch stops here
-            raise SendError(f"SMTP connection lost: {exc}", permanent=False) from exc
+            raise self._lost(exc) from exc
+        if code not in (250, 251):
+            self._refused(code, text)
+
+    def finish(self, raw: bytes) -> None:
+        """Send RAW as the message begin() opened; SendError when it is not accepted."""
+        try:
+            code, text = self.host.data(raw)
+        except smtplib.SMTPDataError as exc:  # DATA itself refused
+            code, text = exc.smtp_code, exc.smtp_error
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._lost(exc) from exc
+        if code != 250:
+            self._refused(code, text)
+
+    def _refused(self, code: int, text: bytes) -> None:
+        """Raise the SendError of a refusal, leaving the connection ready for the next
+        message (RSET), or closed when the server is closing it (421)."""
+        if code == 421:
+            self.host.close()
+            self.host = None
+        else:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.host.rset()
+        raise SendError(_describe(code, text), permanent=code >= 500)
+
+    def _lost(self, exc: Exception) -> SendError:
+        """Return the SendError of a connection gone mid-message: the batch stops here."""
+        self.host = None
+        return SendError(f"SMTP connection lost: {exc}", permanent=False)
 
     def alive(self) -> bool:
         """Tell whether the server still answers on this connection (one NOOP)."""
@@ -170,6 +205,7 @@ class OutboxTransport:
 
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
+        self._recipient = ""
 
     def open(self) -> None:
         """Make sure the folder exists."""
@@ -177,6 +213,16 @@ class OutboxTransport:
 
     def send(self, raw: bytes, sender: str, recipient: str) -> None:
         """Write RAW to a new file named by time and recipient."""
+        self.begin(sender, recipient, len(raw))
+        self.finish(raw)
+
+    def begin(self, sender: str, recipient: str, size: int) -> None:
+        """Remember the recipient of the next message."""
+        self._recipient = recipient
+
+    def finish(self, raw: bytes) -> None:
+        """Write RAW to a new file named by time and recipient."""
+        recipient = self._recipient
         stamp = time.strftime("%Y%m%d-%H%M%S")
         safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in recipient)
         path = self.folder / f"{stamp}-{time.monotonic_ns() % 10**9:09d}-{safe}.eml"

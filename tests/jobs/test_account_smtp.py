@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app import jobs
 from app.extensions import db
-from app.mailer import close_kept
+from app.mailer import SendError, close_kept
 from app.models import MailAccount, OutboundMessage, OutboundState
 from app.services import invitations
 from app.services.mailaccounts import runtime
@@ -67,7 +67,7 @@ def test_smtp_auth_disabled_is_explained_and_nothing_is_lost(app, committee, acc
     row, _ = account
     smtp_idp.refuse_auth(SMTP_AUTH_DISABLED)
     ids = _queue(meeting)
-    with pytest.raises(jobs.SendError):
+    with pytest.raises(SendError):
         jobs.send_outbound(ids)
     states = set(db.session.scalars(select(OutboundMessage.state)))
     assert states == {OutboundState.queued}  # the retry or the sweep sends them later
@@ -80,7 +80,7 @@ def test_an_expired_client_secret_is_explained(app, committee, account, smtp_idp
     meeting, _ = committee
     row, client = account
     client.failure = "AADSTS7000222"
-    with pytest.raises(jobs.SendError):
+    with pytest.raises(SendError):
         jobs.send_outbound(_queue(meeting))
     row = db.session.get(MailAccount, row)
     assert "AADSTS7000222" in row.last_error and "hemmelighed" in row.last_error

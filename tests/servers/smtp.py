@@ -59,6 +59,7 @@ class RecordingHandler:
         self._drop_after: int | None = None
         self._delay = 0.0
         self._deliver: Any = None
+        self._before_accept: Any = None
         self.drops = 0
 
     # -- knobs ---------------------------------------------------------------------------------
@@ -71,6 +72,7 @@ class RecordingHandler:
             self._drop_after = None
             self._delay = 0.0
             self._deliver = None
+            self._before_accept = None
             self.drops = 0
 
     def drop_after(self, count: int) -> None:
@@ -86,6 +88,12 @@ class RecordingHandler:
         """Take SECONDS over every message before accepting it, like a busy server."""
         with self._cond:
             self._delay = seconds
+
+    def before_accept(self, callback: Any) -> None:
+        """Call CALLBACK(recipients) in a thread when a message's DATA is in, before the
+        server accepts it: what the client has recorded by then, a test can read."""
+        with self._cond:
+            self._before_accept = callback
 
     def fail_rcpt(
         self, address: str, code: int = 550, text: str | None = None, times: int | None = None
@@ -169,6 +177,10 @@ class RecordingHandler:
             delay = self._delay
         if delay:
             await asyncio.sleep(delay)
+        with self._cond:
+            before_accept = self._before_accept
+        if before_accept is not None:
+            await asyncio.to_thread(before_accept, tuple(envelope.rcpt_tos))
         raw = envelope.original_content or b""
         message = Received(
             mail_from=envelope.mail_from or "",
@@ -424,6 +436,10 @@ class SMTPServer:
     ) -> None:
         """Refuse RCPT TO ADDRESS with CODE and TEXT, for TIMES attempts (None: always)."""
         self.handler.fail_rcpt(address, code, text, times)
+
+    def before_accept(self, callback: Any) -> None:
+        """Call CALLBACK(recipients) before accepting each message's DATA, until reset."""
+        self.handler.before_accept(callback)
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Received]:
         """Return the messages once at least COUNT arrived; raise TimeoutError after TIMEOUT."""
