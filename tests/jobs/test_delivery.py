@@ -75,3 +75,4 @@ def test_a_mark_that_fails_stops_the_batch_before_the_next_message(app, committe
     others = [m.rcpt_tos for m in smtp.messages if m.rcpt_tos not in first]
     assert sorted(others) == sorted({m.rcpt_tos for m in smtp.messages} - first)
     assert len(others) == len(rows) - 1
+
