@@ -6,7 +6,9 @@ sending the same bytes on one connection to the same local aiosmtpd, as a ratio.
 Target: at least 0.5 of the bare loop. The app runs as `make run` runs it, with
 JOB_WORKERS worker processes (2), and also with one, to show what each part gives.
 Each round seeds afresh and runs the app with one worker, then with JOB_WORKERS,
-then the bare loop; the ratios are over all rounds.
+then the bare loop; the ratios are over all rounds. The last line says where the CPU of
+the runs with JOB_WORKERS went (bench/cpu.py): the workers, the SMTP server (this
+process), the PostgreSQL backends when the database is a local PostgreSQL, and Redis.
 
 Run: .venv/bin/python bench/send.py [--forums 50] [--people 20] [--rounds 3] [--workers N]
 """
@@ -31,6 +33,7 @@ from app.extensions import db, rq  # noqa: E402
 from app.models import Base, OutboundMessage, SeatKind  # noqa: E402
 from app.services import meetings, roster  # noqa: E402
 from app.worker import make_worker  # noqa: E402
+from bench.cpu import Split, postmaster_of  # noqa: E402
 from tests.servers.redis import TestRedis  # noqa: E402
 from tests.servers.smtp import SMTPServer  # noqa: E402
 
@@ -55,12 +58,23 @@ def seed(forums: int, people: int) -> list[int]:
     return ids
 
 
-def run_app(app, meeting_ids: list[int], workers: int) -> float:
-    """Send every meeting's invitations through RQ with WORKERS processes; return seconds."""
+def run_app(app, meeting_ids: list[int], workers: int, split: Split | None = None) -> float:
+    """Send every meeting's invitations through RQ with WORKERS processes; return seconds.
+
+    With SPLIT, add to it where the run's CPU went.
+    """
     for meeting_id in meeting_ids:
         jobs.enqueue(jobs.send_invitations, meeting_id)
     db.session.remove()
     db.engine.dispose()  # each worker opens its own connections
+    if split is None:
+        return _run_workers(app, workers)
+    return split.measure(lambda: _run_workers(app, workers), rq.queue.connection)
+
+
+def _run_workers(app, workers: int) -> float:
+    """Run WORKERS burst workers in forked processes until the queue is empty; return
+    seconds."""
     began = time.perf_counter()
     fork = multiprocessing.get_context("fork")
     processes = [fork.Process(target=_work, args=(app,)) for _ in range(workers)]
@@ -114,7 +128,7 @@ def main() -> None:
         workers = args.workers or app.config["JOB_WORKERS"]
         counts = sorted({1, workers})
         with app.app_context():
-            totals = Totals(counts)
+            totals = Totals(counts, Split(postmaster_of(db.engine)))
             for _ in range(args.rounds):
                 one_round(app, server, args.forums, args.people, totals)
         totals.report(url)
@@ -126,7 +140,8 @@ def main() -> None:
 class Totals:
     """Messages and seconds summed over rounds, per number of workers and for the bare loop."""
 
-    def __init__(self, counts: list[int]) -> None:
+    def __init__(self, counts: list[int], split: Split) -> None:
+        self.split = split  # of the runs with the most workers
         self.sent = dict.fromkeys(counts, 0)
         self.seconds = dict.fromkeys(counts, 0.0)
         self.bare_sent, self.bare_seconds = 0, 0.0
@@ -145,6 +160,7 @@ class Totals:
         print(f"ratio app/bare as make run runs it ({max(self.sent)} workers): "
               f"{self.sent[max(self.sent)] / self.seconds[max(self.sent)] / bare_rate:.2f} "
               "(target >= 0.5)")
+        print(f"{max(self.sent)} workers: {self.split.report(self.sent[max(self.sent)])}")
 
 
 def one_round(app, server: SMTPServer, forums: int, people: int, totals: Totals) -> None:
@@ -153,7 +169,8 @@ def one_round(app, server: SMTPServer, forums: int, people: int, totals: Totals)
     for workers in totals.sent:
         server.reset()
         _fresh_schema()
-        seconds = run_app(app, seed(forums, people), workers)
+        split = totals.split if workers == max(totals.sent) else None
+        seconds = run_app(app, seed(forums, people), workers, split)
         totals.sent[workers] += len(server.messages)
         totals.seconds[workers] += seconds
         print(f"round: app with {workers} worker(s): {len(server.messages)} invitations "
