@@ -18,8 +18,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 REAPED_SECONDS = 0.5
 
 
-def _times(pid: int | str) -> tuple[float, float, float, float]:
-    """Return utime, stime, cutime and cstime of process PID in seconds."""
+def times(pid: int | str) -> tuple[float, float, float, float]:
+    """Return utime, stime, cutime and cstime of process PID (or "PID/task/TID", a
+    thread) in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return tuple(int(value) / TICKS for value in fields[11:15])
 
@@ -78,8 +79,8 @@ class Split:
 
     def _read(self, redis) -> dict[str, float]:
         """Return the CPU seconds each part has used so far."""
-        own = _times(os.getpid())
-        backends = _times(self.postmaster)[2:] if self.postmaster else (0.0, 0.0)
+        own = times(os.getpid())
+        backends = times(self.postmaster)[2:] if self.postmaster else (0.0, 0.0)
         return {"workers": own[2] + own[3], "workers_system": own[3],
                 "smtp": own[0] + own[1], "postgresql": sum(backends),
                 "redis": _redis_seconds(redis)}

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from bench.cpu import times
+
 ROOT = Path(__file__).resolve().parent.parent
-TICKS = os.sysconf("SC_CLK_TCK")
 #: What a worker logs once it has drained its folder and goes into IDLE.
 READY = re.compile(rb"IMAP worker reading \S+ \(IDLE\)")
 #: What the supervisor's first thread logs: the app is imported and supervising.
@@ -60,11 +61,8 @@ def wait_ready(proc: subprocess.Popen, log: Path, count: int, timeout: float) ->
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
     """Return the CPU seconds (user + system) of process PID, and of its main thread."""
-    def ticks(path: str) -> int:
-        fields = Path(path).read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
-
-    return ticks(f"/proc/{pid}/stat") / TICKS, ticks(f"/proc/{pid}/task/{pid}/stat") / TICKS
+    process, main = times(pid), times(f"{pid}/task/{pid}")
+    return process[0] + process[1], main[0] + main[1]
 
 
 def idle_cpu(pid: int, seconds: float) -> tuple[float, float]:
