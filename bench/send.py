@@ -28,11 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app, jobs  # noqa: E402
+from app import create_app, jobs, worker  # noqa: E402
 from app.extensions import db, rq  # noqa: E402
 from app.models import Base, OutboundMessage, SeatKind  # noqa: E402
 from app.services import meetings, roster  # noqa: E402
-from app.worker import make_worker  # noqa: E402
 from bench.cpu import Split, postmaster_of  # noqa: E402
 from tests.servers.redis import TestRedis  # noqa: E402
 from tests.servers.smtp import SMTPServer  # noqa: E402
@@ -89,7 +88,7 @@ def _work(app) -> None:
     """Run one burst worker, as `flask jobs worker --burst` does, in a forked process."""
     with app.app_context():
         db.engine.dispose(close=False)  # the parent's connections stay the parent's
-        make_worker().work(burst=True, with_scheduler=False)
+        worker.work(burst=True, with_scheduler=False)
 
 
 def run_bare(server: SMTPServer, messages: list[tuple[str, bytes]]) -> float:
