@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, case, func, insert, select, update
 from app.extensions import db
 from app.mail.messages import Outgoing
 from app.models import Forum, OutboundMessage, OutboundState, utcnow
+from app.services import driver
 
 
 def find(dedupe_key: str) -> OutboundMessage | None:
@@ -124,21 +125,23 @@ def ledger_connection() -> Connection:
 
 
 def mark_sent(ledger: Connection, message_id: int) -> None:
-    """Record on LEDGER that the server accepted the message MESSAGE_ID."""
-    ledger.execute(_MARK, {"b_message_id": message_id, "b_state": OutboundState.sent,
-                           "b_sent_dt": utcnow(), "b_error": None})
+    """Record on LEDGER (a ledger_connection(): it commits at once) that the server
+    accepted the message MESSAGE_ID."""
+    driver.execute(ledger, _MARK, {"b_message_id": message_id, "b_state": OutboundState.sent,
+                                   "b_sent_dt": utcnow(), "b_error": None})
 
 
 def mark_failed(ledger: Connection, message_id: int, error: str, permanent: bool) -> None:
     """Record on LEDGER a failed attempt; a permanent failure is not tried again."""
-    ledger.execute(_MARK_FAILED, {"b_message_id": message_id, "b_error": error[:2000],
-                                  "b_state": OutboundState.failed if permanent
-                                  else OutboundState.queued})
+    driver.execute(ledger, _MARK_FAILED, {"b_message_id": message_id, "b_error": error[:2000],
+                                          "b_state": OutboundState.failed if permanent
+                                          else OutboundState.queued})
 
 
 # A batch marks each message and commits on a connection it holds throughout
 # (jobs._deliver): through a session, checking a connection out, pinging it and
-# building the statement anew would cost more than the SMTP conversation.
+# building the statement anew would cost more than the SMTP conversation. The marks
+# go to the driver's cursor (app.services.driver).
 _TABLE = OutboundMessage.__table__
 _MARK = (update(_TABLE).where(_TABLE.c.id == bindparam("b_message_id"))
          .values(attempts=_TABLE.c.attempts + 1, state=bindparam("b_state"),

@@ -41,10 +41,9 @@ def test_a_second_job_reads_what_is_queued_only_once_it_holds_the_forum(
         time.sleep(0.3)  # it is now waiting for the lock, not sending
         assert smtp.messages == []
         # Meanwhile the job holding the lock sends them all.
-        with db.engine.connect() as ledger:
+        with outbound.ledger_connection() as ledger:
             for message_id in ids:
                 outbound.mark_sent(ledger, message_id)
-            ledger.commit()
     assert worker.wait(timeout=60) == 0
     assert job.get_status(refresh=True) == JobStatus.FINISHED
     assert job.return_value() == 0
