@@ -1,10 +1,11 @@
-"""Run a prepared Core statement on the driver's own cursor, for the hottest writes.
+"""Run a Core statement, compiled once, on the driver's own cursor: for the hottest writes.
 
 A sending batch marks each message on a connection it holds throughout. SQLAlchemy's
 execution path around such a one-row UPDATE (execution context, parameter set-up,
-result object) cost twice what the driver itself does: on PostgreSQL about 200 µs
-of CPU a mark against 100. The statement is still built with Core and compiled by
-the dialect, once; each run only converts its values and hands them to the cursor.
+result object) cost about as much again as the driver itself: 244 µs of CPU a mark
+on PostgreSQL, against 151 this way (SQLite: 241 against 163). The statement is
+still built with Core and compiled by the dialect, once per dialect; each run only
+converts its values with the column types' bind processors and hands them over.
 """
 
 from __future__ import annotations
