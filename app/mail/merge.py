@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import contentmanager, policy
+from email import contentmanager, policy, quoprimime
 from email.headerregistry import Address
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import lru_cache
@@ -222,5 +222,19 @@ def _reply_to_line(forum: ForumInfo, token: str) -> str | None:
 
 def _encode(body: str, cte: str) -> str:
     """Return BODY encoded with CTE exactly as set_content() does, with CRLF line ends."""
+    if cte == "quoted-printable":
+        # set_content() encodes the UTF-8 bytes line by line, and every copy's letter
+        # has the same lines but the few with the recipient's name or token: encode
+        # each line once (the stdlib's encoder walks a line character by character).
+        lines = body.encode("utf-8").splitlines()
+        return "".join(_qp_line(line) for line in lines) if lines else "\r\n"
     _, payload = contentmanager._encode_text(body, "utf-8", cte, _POLICY)
     return payload.replace("\n", "\r\n")
+
+
+@lru_cache(maxsize=4096)
+def _qp_line(line: bytes) -> str:
+    """Return one line of a body quoted-printable as set_content() writes it, with its
+    CRLF."""
+    return quoprimime.body_encode(line.decode("latin-1"), _POLICY.max_line_length,
+                                  "\r\n") + "\r\n"

@@ -182,3 +182,39 @@ def test_each_copys_calendars_are_organised_at_its_own_token() -> None:
         base, tag = split_subaddress(str(event["ORGANIZER"]).removeprefix("mailto:"))
         assert (base, read_token(tag, SECRET)) == (FORUM.sender_address, number)
         assert merged.raw == _composed(FORUM, MEETING, MEMBER, token)
+
+
+def _stdlib_encoded(body: str, cte: str) -> str:
+    """Return BODY as set_content() encodes it, with CRLF line ends: the reference."""
+    from email import contentmanager
+
+    return contentmanager._encode_text(body, "utf-8", cte, SMTP)[1].replace("\n", "\r\n")
+
+
+# Lines around the 76-character limit with "=", spaces and tabs at the places where
+# quoted-printable breaks a line, Danish and astral characters, and every line end.
+_BODY = st.lists(
+    st.text(st.sampled_from("aæøÅ =\t.é€😀-"), max_size=160), max_size=8,
+).flatmap(lambda lines: st.sampled_from(["\n", "\r\n", "\r"]).map(
+    lambda end: end.join(lines) + end))
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=_BODY)
+def test_bodies_encode_as_set_content_encodes_them(body) -> None:
+    from app.mail.merge import _encode
+
+    for cte in ("quoted-printable", "base64"):
+        assert _encode(body, cte) == _stdlib_encoded(body, cte)
+    if body.isascii():
+        assert _encode(body, "7bit") == _stdlib_encoded(body, "7bit")
+
+
+def test_a_line_break_at_the_limit_encodes_as_set_content_encodes_it() -> None:
+    from app.mail.merge import _encode
+
+    for width in range(70, 82):
+        for tail in ("=", " ", "\t", "ø", "=ø", " ="):
+            body = f"{'x' * width}{tail}\nsame line again {tail}\n\nlast"
+            twice = [_encode(body, "quoted-printable") for _ in range(2)]  # cached lines too
+            assert twice == [_stdlib_encoded(body, "quoted-printable")] * 2
