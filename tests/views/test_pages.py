@@ -193,3 +193,40 @@ def test_review_mail_can_be_counted_as_an_answer(logged_in, post, demo_forum):
     db.session.expire_all()
     assert invitation.status is InvitationStatus.accepted
     assert db.session.get(InboundMessage, message.id).state.value == "applied"
+
+
+def test_every_seat_and_mandate_on_the_roster_has_its_own_forms(logged_in, demo_forum):
+    from html.parser import HTMLParser
+
+    from app.models import Mandate, Seat
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.actions, self.ids, self.labels = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.actions.append(attrs["action"])
+            if "id" in attrs:
+                self.ids.append(attrs["id"])
+            if tag == "label" and "for" in attrs:
+                self.labels.append(attrs["for"])
+
+    page = Forms()
+    page.feed(logged_in.get(BASE + "/roster/").get_data(as_text=True))
+    seats = db.session.scalars(select(Seat).filter_by(forum_id=demo_forum.id)).all()
+    today = meetings.local_day(demo_forum, utcnow())
+    held = [m for h in roster.holdings(demo_forum, today) for m in (h.member, h.alternate) if m]
+    assert seats and held
+    for seat in seats:
+        assert page.actions.count(f"{BASE}/roster/seats/{seat.id}/appoint") == 1
+        for field in ("role", "person", "name", "email", "starts"):
+            assert f"seat{seat.id}-{field}" in page.ids and f"seat{seat.id}-{field}" in page.labels
+    for mandate in held:
+        assert isinstance(mandate, Mandate)
+        assert page.actions.count(f"{BASE}/roster/mandates/{mandate.id}/end") == 1
+        assert {f"end-{mandate.id}", f"reason-{mandate.id}"} <= set(page.ids) & set(page.labels)
+    assert len(page.ids) == len(set(page.ids))  # every label finds its own field
+    assert set(page.labels) <= set(page.ids)
