@@ -230,3 +230,16 @@ def test_every_seat_and_mandate_on_the_roster_has_its_own_forms(logged_in, demo_
         assert {f"end-{mandate.id}", f"reason-{mandate.id}"} <= set(page.ids) & set(page.labels)
     assert len(page.ids) == len(set(page.ids))  # every label finds its own field
     assert set(page.labels) <= set(page.ids)
+
+
+def test_every_invitation_on_the_meeting_page_has_its_own_answer_form(logged_in):
+    meeting = _next_meeting()
+    invitations.invite(meeting)
+    db.session.commit()
+    html = logged_in.get(f"{BASE}/meetings/{meeting.id}/").get_data(as_text=True)
+    invited = invitations.invitations_of(meeting)
+    assert invited
+    for invitation in invited:
+        action = f'action="{BASE}/meetings/{meeting.id}/answers/{invitation.id}"'
+        assert html.count(action) == 1
+        assert html.count(f'id="answer-{invitation.id}"') == 1
